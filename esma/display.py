@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -194,6 +195,7 @@ def constant_latex(constant: str) -> str:
     return _constant_piece(constant)[0]
 
 
+@lru_cache(maxsize=4096)  # a search renders each left-hand side once per sign period
 def lhs_latex(lhs: str, constant: str) -> str:
     r"""LaTeX of a left-hand side in ``x`` with the constant written in.
 

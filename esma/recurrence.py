@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -198,25 +198,12 @@ class Recurrence:
 
     @cached_property
     def _quasi(self) -> QuasiPolynomial | None:
-        # Cached: records render the closed form several times (formula, LaTeX, JSON), and the
-        # factorisation behind it costs ~1 ms. cached_property writes the instance __dict__
-        # directly, which a frozen dataclass allows; equality and hashing use the fields only.
-        found = _cyclotomic_structure(self.charpoly)
-        if found is None:
-            return None
-        big_n, mult = found
-        deg = max(mult, 1)  # number of interpolation points per class (at least one: zeros)
-        # Terms once, for the largest period; a smaller period checks a prefix of them.
-        every = self.terms(self.start + self.order + big_n * deg)[self.start :]
-        for period in (d for d in range(1, big_n + 1) if big_n % d == 0):
-            tail = every[: self.order + period * deg]
-            # Integer test first: each class must have vanishing deg-th differences over the
-            # whole checked range; only the period that fits pays for Fraction arithmetic.
-            classes = [tail[j::period] for j in range(period)]
-            if all(_degree_below(values, deg) for values in classes):
-                polys = tuple(_newton_to_monomial(values[:deg]) for values in classes)
-                return QuasiPolynomial._fitted(self.start, period, polys)
-        return None  # unreachable for a consistent Recurrence: period N always fits
+        # Cached: records render the closed form several times (formula, LaTeX, JSON). The fit
+        # depends only on the terms from ``start`` on, which left-hand sides differing by an
+        # integer share, so it is also memoised across recurrences. cached_property writes the
+        # instance __dict__ directly, which a frozen dataclass allows; equality and hashing use
+        # the fields only.
+        return _fit_quasi(self.charpoly, self.start, self.initial[self.start :])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready ``{"charpoly": [...], "start": s, "initial": [...]}``.
@@ -291,6 +278,7 @@ def _json_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+@lru_cache(maxsize=1024)
 def _cyclotomic_structure(charpoly: Sequence[int]) -> tuple[int, int] | None:
     """``(N, D)``: lcm of the cyclotomic indices of ``charpoly`` and the largest multiplicity.
 
@@ -308,6 +296,30 @@ def _cyclotomic_structure(charpoly: Sequence[int]) -> tuple[int, int] | None:
             return None
         big_n, mult = math.lcm(big_n, k), max(mult, e)
     return big_n, mult
+
+
+@lru_cache(maxsize=4096)
+def _fit_quasi(
+    charpoly: tuple[int, ...], start: int, seed: tuple[int, ...]
+) -> QuasiPolynomial | None:
+    """The closed form of the recurrence ``charpoly`` from ``start`` on, whose terms from
+    ``start`` begin with ``seed`` (``order`` terms); see :meth:`Recurrence.quasi_polynomial`."""
+    found = _cyclotomic_structure(charpoly)
+    if found is None:
+        return None
+    big_n, mult = found
+    deg = max(mult, 1)  # number of interpolation points per class (at least one: zeros)
+    # Terms once, for the largest period; a smaller period checks a prefix of them.
+    every = Recurrence(charpoly, 0, seed).terms(len(seed) + big_n * deg)
+    for period in (d for d in range(1, big_n + 1) if big_n % d == 0):
+        tail = every[: len(seed) + period * deg]
+        # Integer test first: each class must have vanishing deg-th differences over the
+        # whole checked range; only the period that fits pays for Fraction arithmetic.
+        classes = [tail[j::period] for j in range(period)]
+        if all(_degree_below(values, deg) for values in classes):
+            polys = tuple(_newton_to_monomial(values[:deg]) for values in classes)
+            return QuasiPolynomial._fitted(start, period, polys)
+    return None  # unreachable for a consistent Recurrence: period N always fits
 
 
 def _degree_below(values: Sequence[int], deg: int) -> bool:
@@ -539,7 +551,8 @@ def _coef_text(c: Fraction, latex: bool, frac: str = r"\frac") -> str:
     return f"({c.numerator}/{c.denominator})"
 
 
-def _poly_text(poly: Sequence[Fraction], latex: bool, frac: str = r"\frac") -> str:
+@lru_cache(maxsize=8192)  # few distinct polynomials recur across thousands of records
+def _poly_text(poly: tuple[Fraction, ...], latex: bool, frac: str = r"\frac") -> str:
     order = range(len(poly) - 1, -1, -1) if latex else range(len(poly))
     pieces: list[tuple[bool, str]] = []
     for k in order:

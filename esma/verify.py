@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterator
 from itertools import cycle
 from typing import Any
 
@@ -89,32 +91,89 @@ def approve(
     # |q| >= 2^(bit_length - 1), so bit lengths give a lower bound on log2 |q_{n-1} q_n| that
     # costs no float work in the loop; ``need`` is the digits + 10 target in those units.
     need = math.ceil((digits + 10) / _LOG10_2) + 2
+    a0 = recurrence.terms(1)[0]
+    for kind, n, r, q, total, rate in _trace(_tail(recurrence), signs, need, max_terms):
+        if kind is _GIVE_UP:
+            return None
+        agree = _agreement(a0 * q + r, q, y, bits)  # p_n = a_0 q_n + r_n
+        if kind is _FINAL:
+            return Approval(agree, n, rate) if agree >= digits else None
+        spacing = (total - 2) * _LOG10_2
+        if spacing > 40 and agree < spacing / 2 - 10:
+            return None  # converging, but not to y
+    return None  # pragma: no cover - a trace ends with _FINAL or _GIVE_UP
+
+
+# The convergents p_n/q_n of a_0 + b_0/(a_1 + b_1/(a_2 + ...)) are p_n = a_0 q_n + r_n, where
+# q_n and r_n do not depend on a_0 (r_n is p_n for a_0 = 0). Everything approve decides besides
+# the agreement with y (where to stop, the rate) depends on the q_n only. So the convergents are
+# computed once per (tail a_1 a_2 ..., signs) as a *trace* of the checkpoints approve visits, and
+# replayed for every a_0: left-hand sides that differ by an integer share one, and approve gives
+# exactly what the full computation would.
+_CHECK, _FINAL, _GIVE_UP = "check", "final", "give up"
+_TRACES: OrderedDict[tuple, _Trace] = OrderedDict()
+_MAX_TRACES = 4096
+
+
+def _tail(recurrence: Recurrence) -> Recurrence:
+    """The recurrence of a_1, a_2, ... (the sequence without a_0), in a canonical form: equal
+    tails of recurrences with the same characteristic polynomial and start give equal results."""
+    start = max(recurrence.start - 1, 0)
+    seed = recurrence.terms(1 + start + recurrence.order)[1:]
+    return Recurrence(recurrence.charpoly, start, tuple(seed))
+
+
+class _Trace:
+    """The checkpoints of one tail, computed as far as some replay has needed them."""
+
+    def __init__(self, tail: Recurrence, signs: Signs, need: int, max_terms: int):
+        self.events: list[tuple] = []
+        self._more = _checkpoints(tail, signs, need, max_terms)
+
+    def __iter__(self):
+        yield from self.events  # what earlier replays computed
+        for event in self._more:
+            self.events.append(event)
+            yield event
+
+
+def _trace(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> _Trace:
+    key = (tail, tuple(signs), need, max_terms)
+    trace = _TRACES.get(key)
+    if trace is None:
+        trace = _TRACES[key] = _Trace(tail, signs, need, max_terms)
+        if len(_TRACES) > _MAX_TRACES:
+            _TRACES.popitem(last=False)
+    else:
+        _TRACES.move_to_end(key)
+    return trace
+
+
+def _checkpoints(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> Iterator[tuple]:
+    """Yield ``(kind, n, r_n, q_n, total, rate)`` where approve looks: at n = 64, 128, ..., and
+    where ``total`` (the bit lengths of q_{n-1} and q_n) first reaches ``need`` (_FINAL), or at
+    ``max_terms`` (_GIVE_UP)."""
     sums = [0]  # bit_length(q_{n-1}) + bit_length(q_n), for n = 0, 1, ...
-    terms = recurrence.iter_terms()
-    p_prev, q_prev, p, q = 1, 0, next(terms), 1
+    r_prev, q_prev, r, q = 1, 0, 0, 1
     checkpoint = 64
     # a_n pairs with b_{n-1}: zip the terms from a_1 with the sign cycle from b_0.
-    for a, b in zip(terms, cycle(signs)):
-        p, p_prev = a * p + b * p_prev, p
+    for a, b in zip(tail.iter_terms(), cycle(signs)):
+        r, r_prev = a * r + b * r_prev, r
         q, q_prev = a * q + b * q_prev, q
         total = q.bit_length() + q_prev.bit_length()
         sums.append(total)
         n = len(sums)
-        if total >= need or n == checkpoint:
-            agree = _agreement(p, q, y, bits)
-            spacing = (total - 2) * _LOG10_2
-            if total >= need:
-                if agree < digits:
-                    return None
-                half = n // 2
-                rate = (total - sums[half]) * _LOG10_2 / max(n - 1 - half, 1)
-                return Approval(agree, n, round(rate, 4))
+        if total >= need:
+            half = n // 2
+            rate = (total - sums[half]) * _LOG10_2 / max(n - 1 - half, 1)
+            yield _FINAL, n, r, q, total, round(rate, 4)
+            return
+        if n == checkpoint:
+            yield _CHECK, n, r, q, total, None
             checkpoint *= 2
-            if spacing > 40 and agree < spacing / 2 - 10:
-                return None  # converging, but not to y
         if n >= max_terms:
-            return None
-    return None  # pragma: no cover - iter_terms is endless
+            yield _GIVE_UP, n, None, None, total, None
+            return
 
 
 def _agreement(p: int, q: int, y: Any, bits: int) -> int:
