@@ -16,10 +16,12 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
-from itertools import cycle
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from esma.errors import InvalidParameter
@@ -111,13 +113,15 @@ def approve(
 # replayed for every a_0: left-hand sides that differ by an integer share one, and approve gives
 # exactly what the full computation would.
 _CHECK, _FINAL, _GIVE_UP = "check", "final", "give up"
-_TRACES: OrderedDict[tuple, _Trace] = OrderedDict()
 _MAX_TRACES = 4096
+# One cache per thread (Dask runs chunks in threads): a trace is a suspended generator, which
+# two threads must not advance at once.
+_LOCAL = threading.local()
 
 
 def _tail(recurrence: Recurrence) -> Recurrence:
-    """The recurrence of a_1, a_2, ... (the sequence without a_0), in a canonical form: equal
-    tails of recurrences with the same characteristic polynomial and start give equal results."""
+    """The recurrence of a_1, a_2, ... (the sequence without a_0). Recurrences that differ only
+    in a_0 give equal tails (same charpoly, start and initial terms), hence one trace."""
     start = max(recurrence.start - 1, 0)
     seed = recurrence.terms(1 + start + recurrence.order)[1:]
     return Recurrence(recurrence.charpoly, start, tuple(seed))
@@ -137,35 +141,36 @@ class _Trace:
             yield event
 
 
+def _traces() -> OrderedDict[tuple, _Trace]:
+    """This thread's traces, least recently used first."""
+    if not hasattr(_LOCAL, "traces"):
+        _LOCAL.traces = OrderedDict()
+    return _LOCAL.traces
+
+
 def _trace(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> _Trace:
-    key = (tail, tuple(signs), need, max_terms)
-    trace = _TRACES.get(key)
+    traces, key = _traces(), (tail, tuple(signs), need, max_terms)
+    trace = traces.get(key)
     if trace is None:
-        trace = _TRACES[key] = _Trace(tail, signs, need, max_terms)
-        if len(_TRACES) > _MAX_TRACES:
-            _TRACES.popitem(last=False)
+        trace = traces[key] = _Trace(tail, signs, need, max_terms)
+        if len(traces) > _MAX_TRACES:
+            traces.popitem(last=False)
     else:
-        _TRACES.move_to_end(key)
+        traces.move_to_end(key)
     return trace
 
 
 def _checkpoints(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> Iterator[tuple]:
     """Yield ``(kind, n, r_n, q_n, total, rate)`` where approve looks: at n = 64, 128, ..., and
     where ``total`` (the bit lengths of q_{n-1} and q_n) first reaches ``need`` (_FINAL), or at
-    ``max_terms`` (_GIVE_UP)."""
-    sums = [0]  # bit_length(q_{n-1}) + bit_length(q_n), for n = 0, 1, ...
-    r_prev, q_prev, r, q = 1, 0, 0, 1
+    ``max_terms`` (_GIVE_UP). n counts the terms a_0..a_k used: n = k + 1."""
+    walk = _Walk(tail, signs, need, max_terms)
     checkpoint = 64
-    # a_n pairs with b_{n-1}: zip the terms from a_1 with the sign cycle from b_0.
-    for a, b in zip(tail.iter_terms(), cycle(signs)):
-        r, r_prev = a * r + b * r_prev, r
-        q, q_prev = a * q + b * q_prev, q
-        total = q.bit_length() + q_prev.bit_length()
-        sums.append(total)
-        n = len(sums)
+    for k, r, q, total in walk:
+        n = k + 1
         if total >= need:
             half = n // 2
-            rate = (total - sums[half]) * _LOG10_2 / max(n - 1 - half, 1)
+            rate = (total - walk.bits_at(half)) * _LOG10_2 / max(n - 1 - half, 1)
             yield _FINAL, n, r, q, total, round(rate, 4)
             return
         if n == checkpoint:
@@ -174,6 +179,110 @@ def _checkpoints(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> I
         if n >= max_terms:
             yield _GIVE_UP, n, None, None, total, None
             return
+
+
+class _Walk:
+    """The convergents (r_k, q_k) of a tail, k = 1, 2, ..., visited where approve may look.
+
+    Runs of terms that fit in int64 are applied as one block product (computed by
+    :func:`esma.kernels.convergents.cf_blocks`) when the block's growth bound proves that
+    ``total`` stays below ``need`` throughout; every other term is applied, and visited, one at
+    a time. Blocks end at every n where approve looks (:func:`_stops`), so nothing is skipped.
+    """
+
+    #: Terms generated per kernel call: most approvals stop after a few hundred.
+    CHUNK = 512
+
+    def __init__(self, tail: Recurrence, signs: Signs, need: int, max_terms: int):
+        self.signs, self.need, self.max_terms = signs, need, max_terms
+        self._tail = tail
+        self._terms: list[int] = [0]  # _terms[k] = a_k; a_0 is not part of the tail
+        self._rest: Iterator[int] | None = None
+        self._starts: list[int] = []  # k at the start of each step, and (q_{k-1}, q_k) there
+        self._states: list[tuple[int, int]] = []
+
+    def term(self, k: int) -> int:
+        """a_k (k >= 1), exactly; past the int64 terms from the recurrence, 256 at a time."""
+        while k >= len(self._terms):
+            if self._rest is None:
+                self._rest = islice(self._tail.iter_terms(), len(self._terms) - 1, None)
+            self._terms.extend(islice(self._rest, 256))
+        return self._terms[k]
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, int]]:
+        """Yield ``(k, r_k, q_k, total)``: after each block, and after each single term."""
+        signs, period = self.signs, len(self.signs)
+        r_prev, q_prev, r, q = 1, 0, 0, 1  # k = 0: r_{-1}, q_{-1}, r_0, q_0
+        k = 0
+        for end, block, growth in self._blocks():
+            self._starts.append(k)
+            self._states.append((q_prev, q))
+            # Inside the block, q_k has at most `growth` bits more than the larger start value.
+            bound = 2 * (max(q.bit_length(), q_prev.bit_length()) + growth) if block else 0
+            if block is not None and bound < self.need:
+                m00, m01, m10, m11 = block
+                r, r_prev = m00 * r + m01 * r_prev, m10 * r + m11 * r_prev
+                q, q_prev = m00 * q + m01 * q_prev, m10 * q + m11 * q_prev
+                k = end
+                yield k, r, q, q.bit_length() + q_prev.bit_length()
+                continue
+            while k < end:
+                k += 1
+                a, b = self.term(k), signs[(k - 1) % period]
+                r, r_prev = a * r + b * r_prev, r
+                q, q_prev = a * q + b * q_prev, q
+                yield k, r, q, q.bit_length() + q_prev.bit_length()
+
+    def _blocks(self) -> Iterator[tuple]:
+        """``(end, block, growth)`` covering k = 1, 2, ... in order: int64 blocks while the
+        terms fit, then ``block = None`` runs of 64 terms."""
+        import numpy as np
+
+        from esma.kernels.convergents import LIMIT, cf_blocks, recurrence_terms
+
+        tail, k = self._tail, 0
+        seed = list(tail.initial)  # the recurrence holds from these on
+        if max(map(abs, (*tail.charpoly, *seed)), default=0) <= LIMIT:
+            charpoly = np.array(tail.charpoly, np.int64)
+            signs = np.array(self.signs, np.int64)
+            stops = np.array(_stops(self.max_terms), np.int64)
+            fresh_from = 0  # the first call returns the seed itself as new terms
+            while k < self.max_terms:
+                out, valid = recurrence_terms(
+                    charpoly, np.array(seed, np.int64), len(seed) + self.CHUNK
+                )
+                fresh = out[fresh_from:valid]
+                if len(fresh) == 0:
+                    break
+                self._terms.extend(fresh.tolist())
+                ends, mats, growth = cf_blocks(fresh, signs, k + 1, stops)
+                yield from zip(ends.tolist(), map(tuple, mats.tolist()), growth.tolist())
+                k = len(self._terms) - 1
+                if valid < len(out):
+                    break  # the next term would not fit in int64
+                seed = self._terms[len(self._terms) - tail.order :] if tail.order else []
+                fresh_from = len(seed)
+        while True:
+            k += 64
+            yield k, None, None
+
+    def bits_at(self, k: int) -> int:
+        """bit_length(q_{k-1}) + bit_length(q_k) for a k already walked past."""
+        i = bisect_right(self._starts, k) - 1
+        j, (q_prev, q) = self._starts[i], self._states[i]
+        while j < k:
+            j += 1
+            q, q_prev = self.term(j) * q + self.signs[(j - 1) % len(self.signs)] * q_prev, q
+        return q.bit_length() + q_prev.bit_length()
+
+
+def _stops(max_terms: int) -> list[int]:
+    """The n at which approve looks before its target: 64, 128, ... and max_terms."""
+    out, n = [], 64
+    while n < max_terms:
+        out.append(n)
+        n *= 2
+    return [*out, max_terms]
 
 
 def _agreement(p: int, q: int, y: Any, bits: int) -> int:

@@ -9,9 +9,13 @@ for rejections, whatever was approved before.
 import math
 from itertools import cycle
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esma import verify
+from esma.kernels.convergents import LIMIT, cf_blocks, recurrence_terms
 from esma.massey import find_recurrence
 from esma.recurrence import Recurrence
 from esma.search import SearchSpace, run
@@ -61,7 +65,7 @@ def shifted(recurrence: Recurrence, k: int) -> Recurrence:
 
 
 def test_shared_traces_match_the_oracle_for_shifted_left_hand_sides(e_conjectures):
-    verify._TRACES.clear()
+    verify._traces().clear()
     checked = 0
     for conj in e_conjectures[::7]:
         for k in (0, 3, -2):
@@ -74,26 +78,139 @@ def test_shared_traces_match_the_oracle_for_shifted_left_hand_sides(e_conjecture
             checked += 1
     assert checked >= 60
     # Shifts share their trace: three left-hand sides, one computation of the convergents.
-    assert len(verify._TRACES) <= checked // 3 + 1
+    assert len(verify._traces()) <= checked // 3 + 1
 
 
 def test_a_shared_trace_still_rejects_a_wrong_value(e_conjectures):
     conj = next(c for c in e_conjectures if c.lhs == "x - 1" and c.signs == (-1, 1))
-    verify._TRACES.clear()
+    verify._traces().clear()
     assert approve(lhs_value("e", "x - 1"), conj.recurrence, conj.signs) is not None
     # Same tail, a_0 shifted by one, but the value shifted by 1/2: converges, to the wrong number.
     wrong = lhs_value("e", "x - 1/2")
     rec = shifted(conj.recurrence, 1)
     assert approve(wrong, rec, conj.signs) is None
     assert oracle(wrong, rec, conj.signs) is None
-    assert len(verify._TRACES) == 1
+    assert len(verify._traces()) == 1
 
 
 def test_the_trace_cache_is_bounded(monkeypatch):
     monkeypatch.setattr(verify, "_MAX_TRACES", 3)
-    verify._TRACES.clear()
+    verify._traces().clear()
     value = lhs_value("phi", "x")
     for k in range(6):  # different tails: 1, 1, 1, ... with a changing second term
         rec = Recurrence((1, -1), 2, (1, 1 + k, 1))
         assert approve(value, rec, (1,), digits=20) == oracle(value, rec, (1,), digits=20)
-    assert len(verify._TRACES) == 3
+    assert len(verify._traces()) == 3
+
+
+# -- the int64 block kernels behind the trace ------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(-3, 3), min_size=1, max_size=5).filter(lambda c: c[-1] != 0),
+    st.lists(st.integers(-50, 50), min_size=7, max_size=7),
+    st.integers(0, 2),
+)
+def test_recurrence_terms_are_exact_until_they_stop(coeffs, seed, start):
+    charpoly = (1, *coeffs)
+    order = len(coeffs)
+    rec = Recurrence(charpoly, start, tuple(seed[: start + order]))
+    out, valid = recurrence_terms(
+        np.array(charpoly, np.int64), np.array(rec.initial, np.int64), 300
+    )
+    exact = rec.terms(300)
+    assert out[:valid].tolist() == exact[:valid]
+    if valid < 300:  # it stopped because a term outgrew the bound that keeps sums exact
+        amax = LIMIT // (order * max(map(abs, coeffs), default=1) or 1)
+        assert abs(exact[valid]) > amax or valid < len(rec.initial)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(-(2**20), 2**20).filter(lambda a: a != 0), min_size=1, max_size=120),
+    st.sampled_from([(1,), (-1,), (1, -1), (-1, -1, 1)]),
+    st.integers(1, 5),
+    st.lists(st.integers(2, 130), max_size=4),
+)
+def test_cf_blocks_multiply_exactly_and_bound_growth(terms, signs, first, stops):
+    stops = sorted(set(stops))
+    ends, mats, growth = cf_blocks(
+        np.array(terms, np.int64), np.array(signs, np.int64), first, np.array(stops, np.int64)
+    )
+    assert ends[-1] == first + len(terms) - 1
+    k = first
+    for end, mat, bits in zip(ends.tolist(), mats.tolist(), growth.tolist()):
+        p = [[1, 0], [0, 1]]
+        widest = 1
+        for j in range(k, end + 1):
+            a, b = terms[j - first], signs[(j - 1) % len(signs)]
+            p = [[a * p[0][0] + b * p[1][0], a * p[0][1] + b * p[1][1]], p[0]]
+            widest = max(widest, abs(p[0][0]) + abs(p[0][1]))
+            assert j == end or j + 1 not in stops  # blocks end at every stop
+        assert mat == [p[0][0], p[0][1], p[1][0], p[1][1]]
+        assert widest.bit_length() <= bits
+        k = end + 1
+
+
+def exact_value(recurrence, signs):
+    """A stand-in for a value: a convergent within 2^-10000 of the limit, far past 10^-1000."""
+
+    class Value:
+        def arb(self, bits):
+            from flint import arb, ctx, fmpq
+
+            it = recurrence.iter_terms()
+            p_prev, q_prev, p, q = 1, 0, next(it), 1
+            for a, b in zip(it, cycle(signs)):
+                p, p_prev = a * p + b * p_prev, p
+                q, q_prev = a * q + b * q_prev, q
+                if q.bit_length() + q_prev.bit_length() > 10_000:
+                    break
+            with ctx.workprec(bits):
+                return arb(fmpq(p, q))
+
+    return Value()
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        Recurrence((1, -2), 1, (1, 2**40)),  # a_k = 2^(39+k): int64 blocks, then Python
+        Recurrence((1, -1), 1, (0, 2**62)),  # too big for int64 from the start
+        Recurrence((1, -2, 1), 0, (5, 2**58)),  # fits at first, then overflows
+    ],
+)
+@pytest.mark.parametrize("signs", [(1,), (1, -1)])
+def test_terms_too_big_for_int64_are_taken_exactly(recurrence, signs):
+    verify._traces().clear()
+    value = exact_value(recurrence, signs)
+    got = approve(value, recurrence, signs)
+    assert got is not None and got.digits >= 1000
+    assert got == oracle(value, recurrence, signs)
+
+
+@pytest.mark.parametrize("digits", [10, 50, 300, 2000])
+def test_traces_match_the_oracle_at_any_precision(e_conjectures, digits):
+    verify._traces().clear()
+    for conj in e_conjectures[::25]:
+        value = lhs_value("e", conj.lhs)
+        assert approve(value, conj.recurrence, conj.signs, digits=digits) == oracle(
+            value, conj.recurrence, conj.signs, digits=digits
+        )
+
+
+def test_each_thread_has_its_own_traces(e_conjectures):
+    """A trace is a suspended generator: Dask's threaded workers must not share one."""
+    import threading
+
+    conj = e_conjectures[0]
+    value = lhs_value("e", conj.lhs)
+    verify._traces().clear()
+    results = []
+    worker = threading.Thread(target=lambda: results.append(approve(value, conj.recurrence, conj.signs)))
+    worker.start()
+    worker.join()
+    assert len(verify._traces()) == 0
+    assert results == [approve(value, conj.recurrence, conj.signs)] and results[0] is not None
+    assert len(verify._traces()) == 1
