@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from esma import __version__
-from esma.conjecture import Conjecture
+from esma.conjecture import Conjecture, canonical_json
 from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int, one_line
 
 #: Version of the schema below; a database records the version that created it in ``meta``.
@@ -239,7 +239,7 @@ def _row(conj: Conjecture, first_run: int | None, source: str | None, now: datet
         "convergence_rate": conj.convergence_rate,
         "formula": record["formula"],
         "latex": record["latex"],
-        "record": conj.to_json(),
+        "record": canonical_json(record),
         "first_run": first_run,
         "source": source,
         "created": now,
