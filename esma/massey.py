@@ -15,10 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esma.errors import InvalidParameter
 from esma.recurrence import Recurrence, _is_int
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "PRIMES",
@@ -42,6 +45,7 @@ PRIMES: tuple[int, ...] = (
 )
 
 _P_LIMIT = 2**31
+_INT64_MAX = 2**63 - 1
 #: Primes tried by find_recurrence before it falls back to exact rational Berlekamp-Massey:
 #: 16 primes lift any charpoly coefficient below ~2**490 in absolute value.
 _MAX_PRIMES = 16
@@ -112,7 +116,7 @@ def _check_sequence(seq: Any) -> list[int]:
         raise InvalidParameter(f"seq must be one-dimensional, got {seq.ndim} dimensions")
     if len(seq) == 0:
         raise InvalidParameter("seq must hold at least one term, got an empty sequence")
-    if all(type(x) is int for x in seq):  # the common case (expansions), without ABC checks
+    if {int}.issuperset(map(type, seq)):  # the common case (expansions), without ABC checks
         return list(seq)
     out = []
     for i, x in enumerate(seq):
@@ -131,12 +135,26 @@ def _check_modulus(modulus: Any) -> int:
     return int(modulus)
 
 
-def _run(terms: list[int], p: int, max_complexity: int) -> tuple[list[int], int]:
+def _int64(terms: list[int]) -> np.ndarray | None:
+    """``terms`` as an int64 array, or None when some term does not fit."""
+    import numpy as np
+
+    try:
+        return np.array(terms, dtype=np.int64)
+    except OverflowError:
+        return None
+
+
+def _run(
+    terms: list[int], p: int, max_complexity: int, wide: np.ndarray | None
+) -> tuple[list[int], int]:
+    """The kernel's ``(connection, complexity)``; ``wide`` is ``_int64(terms)``."""
     import numpy as np
 
     from esma.kernels.bm import bm_mod_p  # lazy: numba stays out of `esma --help`
 
-    residues = np.array([x % p for x in terms], dtype=np.int64)
+    # numpy's % is Python's (a result in [0, p)), and cheaper than reducing each term in Python.
+    residues = np.array([x % p for x in terms], dtype=np.int64) if wide is None else wide % p
     c, L = bm_mod_p(residues, p, max_complexity)
     return c.tolist(), int(L)
 
@@ -152,7 +170,7 @@ def _bm_call(seq: Any, modulus: Any, max_complexity: Any) -> tuple[list[int], in
         raise InvalidParameter(
             f"max_complexity must be None or an integer >= 0, got {max_complexity!r}"
         )
-    c, L = _run(terms, p, bound)
+    c, L = _run(terms, p, bound, _int64(terms))
     return c, L, p, bound
 
 
@@ -246,11 +264,35 @@ class _Lift:
         return stable
 
 
-def _smallest_start(terms: list[int], charpoly: list[int]) -> int:
-    """Smallest ``s`` with ``sum_j charpoly[j] a_{n-j} = 0`` for every given ``n >= s + deg``."""
+def _smallest_start(terms: list[int], charpoly: list[int], wide: np.ndarray | None = None) -> int:
+    """Smallest ``s`` with ``sum_j charpoly[j] a_{n-j} = 0`` for every given ``n >= s + deg``
+    (``charpoly[0] = 1``).
+
+    ``wide`` is ``_int64(terms)``, if known: when every sum fits in int64 they are all computed
+    at once in numpy, else one by one with Python ints.
+    """
     deg = len(charpoly) - 1
     steps = [(j, c) for j, c in enumerate(charpoly) if c]
-    n = len(terms) - 1
+    count = len(terms)
+    if deg >= count:
+        return 0
+    if wide is not None:
+        bound = max(int(wide.max()), -int(wide.min()), 1)
+        # |sum_j c_j a_{n-j}| and every partial sum are at most bound * sum_j |c_j|: exact.
+        if sum(abs(c) for _, c in steps) <= _INT64_MAX // bound:
+            residual = wide[deg:].copy()  # charpoly[0] = 1
+            for j, c in steps[1:]:
+                shifted = wide[deg - j : count - j]
+                # No product for the common +-1 (e's recurrence is a_n = 2 a_{n-3} - a_{n-6}).
+                if c == 1:
+                    residual += shifted
+                elif c == -1:
+                    residual -= shifted
+                else:
+                    residual += c * shifted
+            nonzero = residual.nonzero()[0]
+            return int(nonzero[-1]) + 1 if len(nonzero) else 0
+    n = count - 1
     while n >= deg and sum(c * terms[n - j] for j, c in steps) == 0:
         n -= 1
     return max(n + 1 - deg, 0)
@@ -280,18 +322,44 @@ def _bm_exact(terms: list[int]) -> tuple[list[Fraction], int]:
 
 
 def _confirmed(
-    terms: list[int], charpoly: list[int], complexity: int, min_confirm: int
+    terms: list[int],
+    charpoly: list[int],
+    complexity: int,
+    min_confirm: int,
+    wide: np.ndarray | None = None,
 ) -> tuple[bool, Recurrence | None]:
-    """``(holds, recurrence)``: whether ``charpoly`` holds exactly over Z from ``complexity`` on,
-    and the recurrence if it also has enough terms to confirm it (else None)."""
+    """``(holds, recurrence)``: whether ``charpoly`` (Python ints, ``charpoly[0] = 1``) holds
+    exactly over Z from ``complexity`` on, and the recurrence if it also has enough terms to
+    confirm it (else None)."""
     charpoly = charpoly[: _trimmed_degree(charpoly) + 1]
     deg = len(charpoly) - 1
-    s = _smallest_start(terms, charpoly)
+    s = _smallest_start(terms, charpoly, wide)
     if s + deg > complexity:
         return False, None
     if len(terms) < s + 2 * deg + min_confirm:
         return True, None
-    return True, Recurrence(tuple(charpoly), s, tuple(terms[: s + deg]))
+    # Trimmed, C(0) = 1, Python ints, s + deg initial terms: what the constructor would check.
+    return True, Recurrence._trusted(tuple(charpoly), s, tuple(terms[: s + deg]))
+
+
+def _first_prime_settles(
+    terms: list[int],
+    charpoly: list[int],
+    complexity: int,
+    min_confirm: int,
+    wide: np.ndarray | None,
+) -> Recurrence | None:
+    """find_recurrence's answer if the register of the first prime, lifted, holds over Z.
+
+    Needs ``2 L <= n`` and ``L + deg + min_confirm <= n``; returns None if it does not hold.
+    Then the vote over primes would end with this register, so it is skipped: modulo any prime
+    the register is this one reduced (two registers of lengths ``<= L`` agreeing on ``2 L``
+    terms have the same generating function), with ``L`` and ``deg`` at most its own, so no
+    key stops early; only this register holds over Z (unique over Q), so no other is
+    confirmed; and exact Berlekamp-Massey finds it too.
+    """
+    holds, found = _confirmed(terms, charpoly, complexity, min_confirm, wide)
+    return found if holds else None
 
 
 def find_recurrence(seq: Sequence[int], *, min_confirm: int = 4) -> Recurrence | None:
@@ -332,29 +400,36 @@ def find_recurrence(seq: Sequence[int], *, min_confirm: int = 4) -> Recurrence |
     the lift stops changing and holds exactly over Z on every term. If the primes disagree or the
     lift never settles (huge or non-integral coefficients), exact rational Berlekamp-Massey
     decides. Primes that disagree with the majority (a discrepancy divisible by p) are outvoted.
+    When the first prime's lift already holds over Z and ``2 L <= n``, the other primes could
+    only confirm it, and are skipped.
     """
     terms = _check_sequence(seq)
     if not _is_int(min_confirm) or min_confirm < 0:
         raise InvalidParameter(f"min_confirm must be an integer >= 0, got {min_confirm!r}")
     n = len(terms)
+    wide = _int64(terms)
     lifts: dict[tuple[int, int], _Lift] = {}
     for count, p in enumerate(_primes(), start=1):
         if count > _MAX_PRIMES:
             break
-        c, L = _run(terms, p, n)
+        c, L = _run(terms, p, n, wide)
         deg = _trimmed_degree(c)
         key = (L, deg)
         lift = lifts.setdefault(key, _Lift())
         stable = lift.add(p, c[: deg + 1])
+        if count == 1 and 2 * L <= n and L + deg + min_confirm <= n:
+            found = _first_prime_settles(terms, lift.symmetric(), L, min_confirm, wide)
+            if found is not None:
+                return found
         best_key, best = max(lifts.items(), key=lambda kv: (kv[1].count, kv[0][0]))
         if best.count >= 2 and best_key[0] + best_key[1] + min_confirm > n:
             return None  # two primes agree the answer needs more terms than there are
         if stable and key == best_key:
-            holds, found = _confirmed(terms, lift.symmetric(), L, min_confirm)
+            holds, found = _confirmed(terms, lift.symmetric(), L, min_confirm, wide)
             if holds:
                 return found
     exact, L = _bm_exact(terms)
     exact = exact[: _trimmed_degree(exact) + 1]
     if any(x.denominator != 1 for x in exact):
         return None  # no integer recurrence with C(0) = 1 reproduces these terms
-    return _confirmed(terms, [int(x) for x in exact], L, min_confirm)[1]
+    return _confirmed(terms, [int(x) for x in exact], L, min_confirm, wide)[1]

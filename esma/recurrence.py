@@ -110,6 +110,18 @@ class Recurrence:
         for field, value in zip(("charpoly", "start", "initial"), checked, strict=True):
             object.__setattr__(self, field, value)
 
+    @classmethod
+    def _trusted(
+        cls, charpoly: tuple[int, ...], start: int, initial: tuple[int, ...]
+    ) -> Recurrence:
+        """Build from fields that already pass the constructor's checks (tuples of Python ints,
+        as find_recurrence computes them), skipping the checks: on a search's flagged
+        sequences they cost about as much as confirming the recurrence."""
+        rec = object.__new__(cls)
+        for name, value in (("charpoly", charpoly), ("start", start), ("initial", initial)):
+            object.__setattr__(rec, name, value)
+        return rec
+
     @property
     def order(self) -> int:
         """``L``, the degree of the characteristic polynomial.
@@ -493,10 +505,7 @@ class QuasiPolynomial:
         >>> QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(-1, 2)),)).formula("b")
         'b(m) = (1/2)m - (1/2)m^2'
         """
-        return ", ".join(
-            f"{var}({self._index(j)}) = {_poly_text(p, latex=False)}"
-            for j, p in enumerate(self.polys)
-        )
+        return self._formula_a if var == "a" else self._formula(var)
 
     def latex(self) -> str:
         r"""LaTeX, descending powers: ``a_{1+3m} = 1,\ a_{2+3m} = 2m + 2,\ a_{3+3m} = 1``.
@@ -504,6 +513,22 @@ class QuasiPolynomial:
         >>> print(QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(1, 2)),)).latex())
         a_{m} = \frac{1}{2}m^{2} + \frac{1}{2}m
         """
+        return self._latex
+
+    # The texts are cached: one closed form is shared by every record whose terms from `start`
+    # on agree (see _fit_quasi), and a search renders thousands of records.
+    @cached_property
+    def _formula_a(self) -> str:
+        return self._formula("a")
+
+    def _formula(self, var: str) -> str:
+        return ", ".join(
+            f"{var}({self._index(j)}) = {_poly_text(p, latex=False)}"
+            for j, p in enumerate(self.polys)
+        )
+
+    @cached_property
+    def _latex(self) -> str:
         return ",\\ ".join(
             f"a_{{{self._index(j)}}} = {_poly_text(p, latex=True)}"
             for j, p in enumerate(self.polys)
@@ -535,8 +560,9 @@ def _quasi_problem(start: Any, period: Any, polys: Any) -> str | tuple:
         if len(row) > 1 and row[-1] == 0:
             return f"polys[{j}] must have its trailing zero coefficients trimmed, got {list(p)}"
         # Integer-valued on m >= 0 iff integer at m = 0..deg (its Newton coefficients are then
-        # integers, and binomial(m, k) is an integer).
-        if any(_poly_value(row, m).denominator != 1 for m in range(len(row))):
+        # integers, and binomial(m, k) is an integer); integer coefficients need no check.
+        fractional = any(c.denominator != 1 for c in row)
+        if fractional and any(_poly_value(row, m).denominator != 1 for m in range(len(row))):
             return f"polys[{j}] must take integer values at m = 0, 1, ..., got {list(p)}"
         out.append(row)
     return tuple(out)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import flint
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from esma.errors import InvalidParameter
@@ -25,6 +26,8 @@ from esma.massey import (
     PRIMES,
     ModularLFSR,
     _bm_exact,
+    _int64,
+    _smallest_start,
     berlekamp_massey,
     find_recurrence,
     linear_complexity,
@@ -236,3 +239,62 @@ def test_find_recurrence_validation():
         find_recurrence([1, 2, 2.5])
     with pytest.raises(InvalidParameter, match="min_confirm"):
         find_recurrence([1, 2, 3], min_confirm=-1)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(2**63), 2**63 - 1),
+            st.integers(-9, 9),
+            st.sampled_from([2**62, 2**63 - 1, -(2**63), 2**64, -(10**40)]),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.lists(st.one_of(st.integers(-3, 3), st.integers(-(2**70), 2**70)), max_size=6),
+)
+@example([2**62, 0], [4])  # 0 + 4 * 2**62 = 2**64 wraps to 0 in int64: must not count as zero
+@example([-(2**63), 2**62, 0], [2, 0])
+def test_smallest_start_int64_path_is_exact(terms, tail):
+    """The numpy int64 shortcut of _smallest_start gives the exact Python-int answer, including
+    terms and coefficients at or beyond the int64 range (where it must step aside)."""
+    charpoly = [1, *tail]
+    while len(charpoly) > 1 and charpoly[-1] == 0:
+        charpoly.pop()
+    assert _smallest_start(terms, charpoly, _int64(terms)) == _smallest_start(terms, charpoly)
+
+
+@st.composite
+def recurrent_sequences(draw):
+    """Terms of a random integer recurrence with a head, some of them degenerate modulo
+    PRIMES[1] (the second prime find_recurrence tries): leading coefficient or every term
+    divisible by it. Lengths straddle the 2 L + 4 terms needed to confirm."""
+    order, start = draw(st.integers(0, 5)), draw(st.integers(0, 3))
+    coeffs = draw(st.lists(st.integers(-3, 3), min_size=order, max_size=order))
+    if order:
+        lead = st.sampled_from([-1, 1, 2, PRIMES[1], -PRIMES[1], PRIMES[0] * PRIMES[1]])
+        coeffs[-1] = coeffs[-1] or draw(lead)
+    size = draw(st.sampled_from([10, 2**62, 10**40]))
+    out = draw(st.lists(st.integers(-size, size), min_size=start + order, max_size=start + order))
+    n = draw(st.integers(1, 2 * (start + order) + 10))
+    while len(out) < n:
+        out.append(-sum(c * out[-j] for j, c in enumerate(coeffs, start=1)))
+    scale = draw(st.sampled_from([1, 1, PRIMES[1]]))
+    return [scale * x for x in out[:n]]
+
+
+@given(recurrent_sequences(), st.sampled_from([0, 1, 4]))
+@example([3**k + PRIMES[1] * 7**k for k in range(20)], 4)  # complexity 2, but 1 mod PRIMES[1]
+@example([PRIMES[1] * 2**k for k in range(12)], 4)  # complexity 1, but 0 mod PRIMES[1]
+@settings(max_examples=200, deadline=None)
+def test_find_recurrence_shortcuts_change_nothing(seq, min_confirm):
+    """find_recurrence settles from one prime when it can prove the second would agree, and
+    computes in int64 when that is exact: the result equals the one from voting primes with
+    Python ints only."""
+    fast = find_recurrence(seq, min_confirm=min_confirm)
+    with (
+        mock.patch("esma.massey._first_prime_settles", return_value=None),
+        mock.patch("esma.massey._int64", return_value=None),
+    ):
+        slow = find_recurrence(seq, min_confirm=min_confirm)
+    assert fast == slow
