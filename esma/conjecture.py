@@ -268,9 +268,7 @@ def _expect(record: dict, name: str, kind: type) -> None:
 
 def _int_list(record: dict, name: str) -> list[int]:
     value = record[name]
-    if not isinstance(value, list) or any(
-        isinstance(v, bool) or not isinstance(v, int) for v in value
-    ):
+    if not isinstance(value, list) or not {int}.issuperset(map(type, value)):
         raise InvalidRecord(f"field {name!r} must be a list of integers")
     return value
 

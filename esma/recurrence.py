@@ -30,13 +30,15 @@ __all__ = ["QuasiPolynomial", "Recurrence"]
 
 
 def _is_int(x: object) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+    return type(x) is int or (isinstance(x, numbers.Integral) and not isinstance(x, bool))
 
 
 def _int_tuple(values: Any, name: str) -> tuple[int, ...] | str:
     """``values`` as a tuple of Python ints, or a one-line complaint naming ``name``."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
         return f"{name} must be a sequence of integers, got {type(values).__name__}"
+    if {int}.issuperset(map(type, values)):  # the common case, without ABC checks per item
+        return tuple(values)
     out = []
     for i, x in enumerate(values):
         if not _is_int(x):
@@ -239,7 +241,7 @@ class Recurrence:
         """
         _expect_object(d, "recurrence", {"charpoly", "start", "initial"})
         for key in ("charpoly", "initial"):
-            if not isinstance(d[key], list) or not all(_json_int(x) for x in d[key]):
+            if not isinstance(d[key], list) or not {int}.issuperset(map(type, d[key])):
                 raise InvalidRecord(f"recurrence.{key} must be a list of integers, got {d[key]!r}")
         if not _json_int(d["start"]):
             raise InvalidRecord(f"recurrence.start must be an integer, got {d['start']!r}")
@@ -322,7 +324,7 @@ def _fit_quasi(
     big_n, mult = found
     deg = max(mult, 1)  # number of interpolation points per class (at least one: zeros)
     # Terms once, for the largest period; a smaller period checks a prefix of them.
-    every = Recurrence(charpoly, 0, seed).terms(len(seed) + big_n * deg)
+    every = Recurrence._trusted(charpoly, 0, seed).terms(len(seed) + big_n * deg)
     for period in (d for d in range(1, big_n + 1) if big_n % d == 0):
         tail = every[: len(seed) + period * deg]
         # Integer test first: each class must have vanishing deg-th differences over the

@@ -124,7 +124,7 @@ def _tail(recurrence: Recurrence) -> Recurrence:
     in a_0 give equal tails (same charpoly, start and initial terms), hence one trace."""
     start = max(recurrence.start - 1, 0)
     seed = recurrence.terms(1 + start + recurrence.order)[1:]
-    return Recurrence(recurrence.charpoly, start, tuple(seed))
+    return Recurrence._trusted(recurrence.charpoly, start, tuple(seed))
 
 
 class _Trace:
