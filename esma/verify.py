@@ -84,6 +84,10 @@ def approve(
     so terms are generated until log10|q_{n-1} q_n| exceeds the target. Every doubling of n the
     convergent is compared with y: a continued fraction converging to another number is rejected
     as soon as the disagreement shows, which keeps wrong candidates (π's long runs of 2s) cheap.
+
+    The convergents are computed once for every a_0 with the same tail a_1, a_2, ... (left-hand
+    sides that differ by an integer), mostly as int64 block products; the result is the same as
+    stepping through them one term at a time.
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 10:
         raise InvalidParameter(f"digits: {digits!r} must be an integer of at least 10")
