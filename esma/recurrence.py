@@ -293,7 +293,7 @@ def _json_int(x: object) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _cyclotomic_structure(charpoly: Sequence[int]) -> tuple[int, int] | None:
+def _cyclotomic_structure(charpoly: tuple[int, ...]) -> tuple[int, int] | None:
     """``(N, D)``: lcm of the cyclotomic indices of ``charpoly`` and the largest multiplicity.
 
     None when some factor is not cyclotomic. ``(1, 0)`` for the constant polynomial 1.
