@@ -214,3 +214,21 @@ def test_each_thread_has_its_own_traces(e_conjectures):
     assert len(verify._traces()) == 0
     assert results == [approve(value, conj.recurrence, conj.signs)] and results[0] is not None
     assert len(verify._traces()) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-3, 3), max_size=3).filter(lambda c: not c or c[-1] != 0),
+    st.integers(0, 2),
+    st.lists(st.integers(-40, 40), min_size=5, max_size=5),
+    st.sampled_from([(1,), (-1,), (1, -1), (-1, -1, 1)]),
+    st.sampled_from([("e", "x"), ("phi", "x"), ("e", "(x + 1)/(x - 1)")]),
+    st.sampled_from([10, 40, 120]),
+)
+def test_any_recurrence_gives_the_oracles_answer(coeffs, start, seed, signs, lhs, digits):
+    """Zero, negative and shrinking terms, order 0, any signs: approvals and rejections alike
+    (most of these converge to something else, or nowhere)."""
+    rec = Recurrence((1, *coeffs), start, tuple(seed[: start + len(coeffs)]))
+    value = lhs_value(*lhs)
+    verify._traces().clear()
+    assert approve(value, rec, signs, digits=digits) == oracle(value, rec, signs, digits=digits)
