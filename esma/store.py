@@ -542,6 +542,24 @@ class Store:
             )
 
     @_guarded
+    def finished(self, parameters: dict) -> bool:
+        """Whether a run with these parameters has finished: searching again has nothing to do.
+
+        >>> with Store.open("sqlite://") as store:
+        ...     run_id, _ = store.start_run({"constant": "pi"}, 1)
+        ...     before = store.finished({"constant": "pi"})
+        ...     store.finish_run(run_id)
+        ...     before, store.finished({"constant": "pi"})
+        (False, True)
+        """
+        canonical = _canonical_parameters(parameters)
+        query = sa.select(runs.c.id).where(
+            runs.c.parameters == canonical, runs.c.finished.is_not(None)
+        )
+        with self._read() as conn:
+            return conn.execute(query.limit(1)).first() is not None
+
+    @_guarded
     def run(self, run_id: int) -> dict:
         """A run's record: parameters, chunk counts, dates, the esma version that ran it.
 

@@ -127,6 +127,27 @@ def test_two_processes_store_the_serial_records(tmp_path, serial_records):
     assert records == serial_records
 
 
+def test_workers_started_ahead_store_the_serial_records(tmp_path, serial_records):
+    before = set(multiprocessing.active_children())
+    with ProcessExecutor(2) as executor:
+        executor.start()
+        started = [p for p in multiprocessing.active_children() if p not in before]
+        assert len(started) == 2  # both spawned before any chunk was submitted
+        records, arrived = _store_run(executor, _space(), f"sqlite:///{tmp_path / 's.db'}")
+    assert sorted(arrived) == list(range(_space().total_chunks))
+    assert records == serial_records
+
+
+def test_cli_starts_workers_ahead_only_when_there_is_work(invoke, monkeypatch):
+    starts = []
+    real_start = ProcessExecutor.start
+    monkeypatch.setattr(ProcessExecutor, "start", lambda self: starts.append(real_start(self)))
+    for _ in range(2):
+        result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
+        assert result.exit_code == 0, result.output
+    assert len(starts) == 1  # the second search found its run finished: no worker to start
+
+
 def test_dask_cluster_stores_the_serial_records(db_url, serial_records, cluster):
     """Into SQLite, and into PostgreSQL (what a cluster on several machines uses) when
     ESMA_TEST_POSTGRES_URL names a server."""
