@@ -35,16 +35,29 @@ WORKLOADS = {
 }
 
 
+def forget_memos() -> None:
+    """Empty esma's in-process memos (Approve's convergent traces, closed forms, LaTeX), which
+    would otherwise let a repeated in-process run reuse the work of the previous one."""
+    from esma import display, recurrence, verify
+
+    verify._traces().clear()
+    for memo in (recurrence._fit_quasi, recurrence._cyclotomic_structure, recurrence._poly_text,
+                 display.lhs_latex):
+        memo.cache_clear()
+
+
 def timed_run(
     make_executor, constant: str, options: dict, db: str
 ) -> tuple[float, float, list[dict], int]:
     """Wall seconds and this process's CPU seconds for one stored run, its records and its
     candidate count."""
+    forget_memos()
     started = time.perf_counter()
     cpu = time.process_time()
     executor = make_executor()
     space = SearchSpace.create(constant, **options)
     with Store.open(db) as store:
+        executor.start()  # as esma search does: workers load while the space is listed
         run_id, _ = store.start_run(space.to_dict(), space.total_chunks)
         for result in executor.run(space, range(space.total_chunks)):
             store.finish_chunk(run_id, result.index, result.conjectures)
