@@ -98,7 +98,8 @@ def approve(
     # costs no float work in the loop; ``need`` is the digits + 10 target in those units.
     need = math.ceil((digits + 10) / _LOG10_2) + 2
     a0 = recurrence.terms(1)[0]
-    for kind, n, r, q, total, rate in _trace(_tail(recurrence), signs, need, max_terms):
+    trace = _trace(_tail(recurrence), signs, need, max_terms)
+    for kind, n, r, q, total, rate in trace:
         if kind is _GIVE_UP:
             return None
         agree = _agreement(a0 * q + r, q, y, bits)  # p_n = a_0 q_n + r_n
@@ -106,7 +107,10 @@ def approve(
             return Approval(agree, n, rate) if agree >= digits else None
         spacing = (total - 2) * _LOG10_2
         if spacing > 40 and agree < spacing / 2 - 10:
-            return None  # converging, but not to y
+            # Converging, but not to y; a value differing by an integer would be rejected here
+            # too, so the rest of the trace is unlikely to be wanted.
+            trace.release()
+            return None
     return None  # pragma: no cover - a trace ends with _FINAL or _GIVE_UP
 
 
@@ -136,13 +140,20 @@ class _Trace:
 
     def __init__(self, tail: Recurrence, signs: Signs, need: int, max_terms: int):
         self.events: list[tuple] = []
-        self._more = _checkpoints(tail, signs, need, max_terms)
+        self._args = (tail, signs, need, max_terms)
+        self._more: Iterator[tuple] | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple]:
         yield from self.events  # what earlier replays computed
+        if self._more is None:  # new, or released: (re)start after the events known
+            self._more = islice(_checkpoints(*self._args), len(self.events), None)
         for event in self._more:
             self.events.append(event)
             yield event
+
+    def release(self) -> None:
+        """Free the walk behind an unfinished trace (tens of kB); it is redone if needed."""
+        self._more = None
 
 
 def _traces() -> OrderedDict[tuple, _Trace]:
@@ -222,8 +233,8 @@ class _Walk:
             self._starts.append(k)
             self._states.append((q_prev, q))
             # Inside the block, q_k has at most `growth` bits more than the larger start value.
-            bound = 2 * (max(q.bit_length(), q_prev.bit_length()) + growth) if block else 0
-            if block is not None and bound < self.need:
+            widest = max(q.bit_length(), q_prev.bit_length())
+            if block is not None and 2 * (widest + growth) < self.need:
                 m00, m01, m10, m11 = block
                 r, r_prev = m00 * r + m01 * r_prev, m10 * r + m11 * r_prev
                 q, q_prev = m00 * q + m01 * q_prev, m10 * q + m11 * q_prev

@@ -7,7 +7,7 @@ for rejections, whatever was approved before.
 """
 
 import math
-from itertools import cycle
+from itertools import cycle, islice
 
 import numpy as np
 import pytest
@@ -232,3 +232,16 @@ def test_any_recurrence_gives_the_oracles_answer(coeffs, start, seed, signs, lhs
     value = lhs_value(*lhs)
     verify._traces().clear()
     assert approve(value, rec, signs, digits=digits) == oracle(value, rec, signs, digits=digits)
+
+
+def test_a_released_trace_is_recomputed_exactly():
+    """approve frees the walk of a rejected candidate; a later replay needing more of the trace
+    redoes it from the start and gets the same events."""
+    rec = Recurrence((1, -1), 1, (0, 2))  # [0; 2, 2, 2, ...] = sqrt(2) - 1, not 1/pi
+    tail, signs = verify._tail(rec), (1,)
+    trace = verify._Trace(tail, signs, 3400, 4000)
+    head = list(islice(trace, 2))
+    trace.release()
+    assert list(trace)[:2] == head
+    assert list(trace) == list(verify._Trace(tail, signs, 3400, 4000))
+    assert list(trace)[-1][0] == "final"
