@@ -145,10 +145,14 @@ class _Trace:
 
     def __iter__(self) -> Iterator[tuple]:
         yield from self.events  # what earlier replays computed
+        if self.events and self.events[-1][0] is not _CHECK:
+            return  # complete
         if self._more is None:  # new, or released: (re)start after the events known
             self._more = islice(_checkpoints(*self._args), len(self.events), None)
         for event in self._more:
             self.events.append(event)
+            if event[0] is not _CHECK:
+                self._more = None  # the last event: approve stops here, the walk can go
             yield event
 
     def release(self) -> None:

@@ -245,3 +245,12 @@ def test_a_released_trace_is_recomputed_exactly():
     assert list(trace)[:2] == head
     assert list(trace) == list(verify._Trace(tail, signs, 3400, 4000))
     assert list(trace)[-1][0] == "final"
+
+
+def test_a_finished_trace_keeps_no_walk(e_conjectures):
+    """Thousands of traces are cached: once approve has its answer, only the checkpoints stay."""
+    conj = e_conjectures[0]
+    verify._traces().clear()
+    assert approve(lhs_value("e", conj.lhs), conj.recurrence, conj.signs) is not None
+    (trace,) = verify._traces().values()
+    assert trace._more is None and trace.events[-1][0] == "final"
