@@ -1,7 +1,8 @@
 """Executors that run a search's chunks: in this process, on local cores, or on a Dask cluster.
 
-All three share one small interface, ``run(space, indices) -> iterator of ChunkResult`` and
-``close()`` (and are context managers that close themselves), so :mod:`esma.cli`, notebooks and
+All three share one small interface, ``run(space, indices) -> iterator of ChunkResult``,
+``start()`` (optional: get workers ready early) and ``close()`` (and are context managers that
+close themselves), so :mod:`esma.cli`, notebooks and
 :mod:`esma.search` never care which one runs. Results arrive in completion order; the store
 files each under its chunk index, so the records of a run do not depend on that order.
 
@@ -153,8 +154,7 @@ def _init_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import esma.kernels.convergents
-    import esma.kernels.screen  # noqa: F401
+    from esma.kernels import convergents, screen  # noqa: F401
 
 
 def _ready() -> None:
