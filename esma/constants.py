@@ -1232,19 +1232,22 @@ def checked_constant(
             f"value is rational ({_short(_fraction_text(exact), 40)}); "
             "esma searches irrational constants"
         )
+    # Messages show the text the user knows (a left-hand side with the constant's name written
+    # in, e.g. 'e - e'), not the expanded tree ('exp(1) - exp(1)').
+    shown = _short(text) if text is not None else _text(expr)
     try:
         rough = evaluate(expr, 64)
     except PrecisionExhausted:
         raise _reject(
-            f"value of '{_text(expr)}' is zero or indistinguishable from "
+            f"value of '{shown}' is zero or indistinguishable from "
             "zero; esma searches nonzero irrational constants"
         ) from None
-    _check_magnitude(rough, expr)
+    _check_magnitude(rough, shown)
     try:
         precise = evaluate(expr, _RATIONAL_TEST_BITS)
     except PrecisionExhausted:
         raise _reject(
-            f"value of '{_text(expr)}' cannot be computed to {_RATIONAL_TEST_BITS} bits within "
+            f"value of '{shown}' cannot be computed to {_RATIONAL_TEST_BITS} bits within "
             "the precision cap; simplify the expression"
         ) from None
     _check_irrational(precise)
@@ -1267,18 +1270,18 @@ def substitute(expr: Expr, name: str, value: Expr) -> Expr:
     return Expr(expr.op, tuple(substitute(a, name, value) for a in expr.args))
 
 
-def _check_magnitude(ball: flint.arb, expr: Expr) -> None:
+def _check_magnitude(ball: flint.arb, shown: str) -> None:
     from flint import arb
 
     if ball.is_zero():
         raise _reject("value is rational (0); esma searches irrational constants")
     if ball.abs_lower() > arb(2) ** MAGNITUDE_BITS:
         raise _reject(
-            f"value of '{_text(expr)}' is too large: |value| must be at most 2**{MAGNITUDE_BITS}"
+            f"value of '{shown}' is too large: |value| must be at most 2**{MAGNITUDE_BITS}"
         )
     if ball.abs_upper() < arb(2) ** -MAGNITUDE_BITS:
         raise _reject(
-            f"value of '{_text(expr)}' is too small: |value| must be at least 2**-{MAGNITUDE_BITS}"
+            f"value of '{shown}' is too small: |value| must be at least 2**-{MAGNITUDE_BITS}"
         )
 
 

@@ -98,6 +98,8 @@ def test_recurrence_not_found_is_not_an_error(run):
         (["expand", "e", "--signs", "+x"], "signs"),
         (["expand", "e", "--terms", "0"], "--terms"),
         (["expand", "e", "--lhs", "y+1"], "y"),
+        (["expand", "e", "--lhs", "x - x"], "value of 'e - e' is zero"),  # the user's text
+        (["expand", "e", "--lhs", "exp(800)*x"], "value of 'exp(800)*e' is too large"),
         (["recurrence", "-"], "integer"),
         (["search", "e", "--periods", "0-3"], "--periods"),
         (["search", "e", "--periods", "3-1"], "--periods"),
