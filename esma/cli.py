@@ -224,9 +224,10 @@ def search_cmd(constant, degree, coeff, periods, depth, threshold, digits, db, j
     space = SearchSpace.create(constant, degree=degree, coeff=coeff, periods=periods,
                                depth=depth, threshold=threshold, digits=digits)
     with executor_for(jobs, scheduler) as executor, Store.open(db) as store:
-        if not store.finished(space.to_dict()):
+        params = space.to_dict()
+        if not store.finished(params):
             executor.start()  # workers load while this process lists the left-hand sides
-        run_id, done = store.start_run(space.to_dict(), space.total_chunks)
+        run_id, done = store.start_run(params, space.total_chunks)
         todo = [i for i in range(space.total_chunks) if i not in done]
         reporter = SearchReporter(space, done=len(done), quiet=as_json)
         if done:

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from esma.errors import InvalidRecord
-from esma.recurrence import QuasiPolynomial, Recurrence
+from esma.recurrence import QuasiPolynomial, Recurrence, _all_plain_ints
 
 #: Fields of the JSON record, in the order DESIGN.md lists them.
 FIELDS = (
@@ -268,7 +268,7 @@ def _expect(record: dict, name: str, kind: type) -> None:
 
 def _int_list(record: dict, name: str) -> list[int]:
     value = record[name]
-    if not isinstance(value, list) or not {int}.issuperset(map(type, value)):
+    if not isinstance(value, list) or not _all_plain_ints(value):
         raise InvalidRecord(f"field {name!r} must be a list of integers")
     return value
 

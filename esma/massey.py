@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from esma.errors import InvalidParameter
-from esma.recurrence import Recurrence, _is_int
+from esma.recurrence import Recurrence, _all_plain_ints, _is_int
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,7 +116,7 @@ def _check_sequence(seq: Any) -> list[int]:
         raise InvalidParameter(f"seq must be one-dimensional, got {seq.ndim} dimensions")
     if len(seq) == 0:
         raise InvalidParameter("seq must hold at least one term, got an empty sequence")
-    if {int}.issuperset(map(type, seq)):  # the common case (expansions), without ABC checks
+    if _all_plain_ints(seq):  # the common case (expansions)
         return list(seq)
     out = []
     for i, x in enumerate(seq):

@@ -33,11 +33,30 @@ def _is_int(x: object) -> bool:
     return type(x) is int or (isinstance(x, numbers.Integral) and not isinstance(x, bool))
 
 
+def _all_plain_ints(values: Any) -> bool:
+    """True when every item is exactly ``int`` (not bool, not numpy): the common case of terms
+    and records, checked without an ABC lookup per item.
+
+    >>> _all_plain_ints([1, 2**70]), _all_plain_ints([1, True])
+    (True, False)
+    """
+    return {int}.issuperset(map(type, values))
+
+
+def _unchecked(cls: type, **fields: Any) -> Any:
+    """An instance of the frozen dataclass ``cls`` with ``fields`` set as given, skipping
+    ``__post_init__``: for values esma computed and that are valid by construction."""
+    obj = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
 def _int_tuple(values: Any, name: str) -> tuple[int, ...] | str:
     """``values`` as a tuple of Python ints, or a one-line complaint naming ``name``."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
         return f"{name} must be a sequence of integers, got {type(values).__name__}"
-    if {int}.issuperset(map(type, values)):  # the common case, without ABC checks per item
+    if _all_plain_ints(values):
         return tuple(values)
     out = []
     for i, x in enumerate(values):
@@ -119,10 +138,7 @@ class Recurrence:
         """Build from fields that already pass the constructor's checks (tuples of Python ints,
         as find_recurrence computes them), skipping the checks: on a search's flagged
         sequences they cost about as much as confirming the recurrence."""
-        rec = object.__new__(cls)
-        for name, value in (("charpoly", charpoly), ("start", start), ("initial", initial)):
-            object.__setattr__(rec, name, value)
-        return rec
+        return _unchecked(cls, charpoly=charpoly, start=start, initial=initial)
 
     @property
     def order(self) -> int:
@@ -241,7 +257,7 @@ class Recurrence:
         """
         _expect_object(d, "recurrence", {"charpoly", "start", "initial"})
         for key in ("charpoly", "initial"):
-            if not isinstance(d[key], list) or not {int}.issuperset(map(type, d[key])):
+            if not isinstance(d[key], list) or not _all_plain_ints(d[key]):
                 raise InvalidRecord(f"recurrence.{key} must be a list of integers, got {d[key]!r}")
         if not _json_int(d["start"]):
             raise InvalidRecord(f"recurrence.start must be an integer, got {d['start']!r}")
@@ -431,10 +447,7 @@ class QuasiPolynomial:
     def _fitted(cls, start: int, period: int, polys: tuple[tuple[Fraction, ...], ...]):
         """Build from an exact fit to integer terms, which is valid by construction: skips the
         input checks, which would cost more than the fit itself on every search record."""
-        qp = object.__new__(cls)
-        for name, value in (("start", start), ("period", period), ("polys", polys)):
-            object.__setattr__(qp, name, value)
-        return qp
+        return _unchecked(cls, start=start, period=period, polys=polys)
 
     def term(self, n: int) -> int:
         """``a_n`` for ``n >= start``.

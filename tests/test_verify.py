@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esma import verify
+from esma.convergents import convergent_pairs
 from esma.kernels.convergents import LIMIT, cf_blocks, recurrence_terms
 from esma.massey import find_recurrence
 from esma.recurrence import Recurrence
@@ -160,13 +161,11 @@ def exact_value(recurrence, signs):
         def arb(self, bits):
             from flint import arb, ctx, fmpq
 
-            it = recurrence.iter_terms()
-            p_prev, q_prev, p, q = 1, 0, next(it), 1
-            for a, b in zip(it, cycle(signs)):
-                p, p_prev = a * p + b * p_prev, p
-                q, q_prev = a * q + b * q_prev, q
+            q_prev = 0
+            for p, q in convergent_pairs(recurrence.iter_terms(), signs):
                 if q.bit_length() + q_prev.bit_length() > 10_000:
                     break
+                q_prev = q
             with ctx.workprec(bits):
                 return arb(fmpq(p, q))
 
