@@ -189,23 +189,58 @@ def recurrence_cmd(source, as_json: bool) -> None:
 
 @cli.command("search")
 @click.argument("constant")
-@click.option("--degree", default=1, show_default=True, type=int,
-              help="Degree of the left-hand sides P(x)/Q(x); 1 means Möbius maps.")
-@click.option("--coeff", default=2, show_default=True, type=int,
-              help="Largest |coefficient| in the left-hand sides.")
-@click.option("--periods", default="1-3", show_default=True,
-              help="Lengths A-B of the primitive sign periods to try.")
-@click.option("--depth", default=100, show_default=True, type=int,
-              help="Certified terms screened per candidate.")
-@click.option("--threshold", default=0.25, show_default=True, type=float,
-              help="Flag a candidate when its linear complexity is below threshold × depth.")
-@click.option("--digits", default=1000, show_default=True, type=int,
-              help="Digits a candidate must match to be approved (at least 1000 for the catalogue).")
+@click.option(
+    "--degree",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Degree of the left-hand sides P(x)/Q(x); 1 means Möbius maps.",
+)
+@click.option(
+    "--coeff",
+    default=2,
+    show_default=True,
+    type=int,
+    help="Largest |coefficient| in the left-hand sides.",
+)
+@click.option(
+    "--periods",
+    default="1-3",
+    show_default=True,
+    help="Lengths A-B of the primitive sign periods to try.",
+)
+@click.option(
+    "--depth",
+    default=100,
+    show_default=True,
+    type=int,
+    help="Certified terms screened per candidate.",
+)
+@click.option(
+    "--threshold",
+    default=0.25,
+    show_default=True,
+    type=float,
+    help="Flag a candidate when its linear complexity is below threshold × depth.",
+)
+@click.option(
+    "--digits",
+    default=1000,
+    show_default=True,
+    type=int,
+    help="Digits a candidate must match to be approved (at least 1000 for the catalogue).",
+)
 @db_option
-@click.option("--jobs", default=None, type=int, help="Worker processes on this machine [default: all cores].")
-@click.option("--scheduler", default=None, help="Address of a Dask scheduler, e.g. tcp://host:8786.")
+@click.option(
+    "--jobs", default=None, type=int, help="Worker processes on this machine [default: all cores]."
+)
+@click.option(
+    "--scheduler", default=None, help="Address of a Dask scheduler, e.g. tcp://host:8786."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the conjecture records as JSON lines.")
-def search_cmd(constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, as_json):
+def search_cmd(
+    constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, as_json
+):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
 
     Every left-hand side f(x) (Möbius maps, or P/Q of --degree) with |coefficients| <= --coeff
@@ -221,8 +256,15 @@ def search_cmd(constant, degree, coeff, periods, depth, threshold, digits, db, j
     from esma.search import SearchSpace
     from esma.store import Store
 
-    space = SearchSpace.create(constant, degree=degree, coeff=coeff, periods=periods,
-                               depth=depth, threshold=threshold, digits=digits)
+    space = SearchSpace.create(
+        constant,
+        degree=degree,
+        coeff=coeff,
+        periods=periods,
+        depth=depth,
+        threshold=threshold,
+        digits=digits,
+    )
     with executor_for(jobs, scheduler) as executor, Store.open(db) as store:
         params = space.to_dict()
         if not store.finished(params):
@@ -239,8 +281,10 @@ def search_cmd(constant, degree, coeff, periods, depth, threshold, digits, db, j
                     reporter.advance(result)
         except BaseException as exc:
             if _caused_by_interrupt(exc):
-                reporter.note("interrupted: every finished chunk is stored; "
-                              "run the same command again to resume")
+                reporter.note(
+                    "interrupted: every finished chunk is stored; "
+                    "run the same command again to resume"
+                )
             raise
         store.finish_run(run_id)
         found = store.run_records(run_id)
@@ -277,11 +321,13 @@ def verify_cmd(ids, all_, db, digits):
     with Store.open(db) as store:
         conjs = store.conjectures() if all_ else [store.get(i) for i in ids]
         for conj in conjs:
-            approval = approve(lhs_value(conj.constant, conj.lhs), conj.recurrence, conj.signs,
-                               digits=digits)
+            approval = approve(
+                lhs_value(conj.constant, conj.lhs), conj.recurrence, conj.signs, digits=digits
+            )
             ok = approval is not None
-            store.add_verification(conj.id, approval.digits if ok else 0,
-                                   approval.terms if ok else 0, ok)
+            store.add_verification(
+                conj.id, approval.digits if ok else 0, approval.terms if ok else 0, ok
+            )
             failed += not ok
             status = f"ok, {approval.digits} digits, {approval.terms} terms" if ok else "FAILED"
             click.echo(f"{conj.id}  {status}  {conj.lhs_text}")
@@ -332,7 +378,9 @@ def _write_output(path: str, text: str) -> None:
     if os.path.isdir(target):
         raise EsmaError(f"-o: {path} is a folder; give a file name")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise EsmaError(f"-o: cannot write in {folder} ({exc.strerror})") from None
     try:
@@ -352,9 +400,17 @@ def _write_output(path: str, text: str) -> None:
 
 @cli.command("list")
 @db_option
-@click.option("--constant", default=None, help="Only conjectures of this constant, e.g. e or exp(2).")
-@click.option("--format", "fmt", type=click.Choice(_LIST_FORMATS), default="table",
-              show_default=True, help="A table for people, a JSON list or CSV for programs.")
+@click.option(
+    "--constant", default=None, help="Only conjectures of this constant, e.g. e or exp(2)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_LIST_FORMATS),
+    default="table",
+    show_default=True,
+    help="A table for people, a JSON list or CSV for programs.",
+)
 def list_cmd(db: str, constant: str | None, fmt: str) -> None:
     """List the stored conjectures, ordered by constant and id.
 
@@ -449,11 +505,23 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
 
 @cli.command("export")
 @db_option
-@click.option("--constant", default=None, help="Only conjectures of this constant, e.g. e or exp(2).")
-@click.option("--format", "fmt", type=click.Choice(_EXPORT_FORMATS), required=True,
-              help="jsonl (canonical, re-importable), csv, latex (a document body) or md.")
-@click.option("-o", "--output", default=None, metavar="FILE",
-              help="Write to FILE (replaced whole, never half-written) instead of stdout.")
+@click.option(
+    "--constant", default=None, help="Only conjectures of this constant, e.g. e or exp(2)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_EXPORT_FORMATS),
+    required=True,
+    help="jsonl (canonical, re-importable), csv, latex (a document body) or md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (replaced whole, never half-written) instead of stdout.",
+)
 def export_cmd(db: str, constant: str | None, fmt: str, output: str | None) -> None:
     """Export the stored conjectures as JSONL, CSV, LaTeX or Markdown.
 
@@ -482,8 +550,13 @@ def export_cmd(db: str, constant: str | None, fmt: str, output: str | None) -> N
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...",
-                type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE...",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
 @db_option
 def import_cmd(files: tuple[str, ...], db: str) -> None:
     """Import conjectures from JSONL files (as written by 'esma export --format jsonl').

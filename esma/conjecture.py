@@ -128,9 +128,7 @@ class Conjecture:
         from esma.display import cf_latex
 
         cf = cf_latex(self.a_prefix[:SHOWN_TERMS], self.signs)
-        return f"{_lhs_latex(self.lhs, self.constant)} = {cf}" + (
-            rf",\quad {general}"
-        )
+        return f"{_lhs_latex(self.lhs, self.constant)} = {cf}" + (rf",\quad {general}")
 
     def _repr_latex_(self) -> str:
         """Jupyter: the formula, a_n by residue class, the signs and the digits verified."""
@@ -178,8 +176,20 @@ class Conjecture:
         """
         if not isinstance(record, dict):
             raise InvalidRecord(f"a conjecture record must be a JSON object, not {_kind(record)}")
-        missing = [f for f in ("constant", "lhs", "lhs_value", "signs", "a_prefix", "recurrence",
-                               "verified_digits", "convergence_rate") if f not in record]
+        missing = [
+            f
+            for f in (
+                "constant",
+                "lhs",
+                "lhs_value",
+                "signs",
+                "a_prefix",
+                "recurrence",
+                "verified_digits",
+                "convergence_rate",
+            )
+            if f not in record
+        ]
         if missing:
             raise InvalidRecord(f"record lacks the field(s) {', '.join(missing)}")
         for name in ("constant", "lhs", "lhs_value"):
@@ -215,7 +225,9 @@ class Conjecture:
             qp = record.get("quasi_polynomial")
             # Seed the cached properties (instance __dict__) with what was rendered before.
             conj.__dict__.update(formula=record["formula"], latex=record["latex"])
-            conj.recurrence.__dict__["_quasi"] = None if qp is None else QuasiPolynomial.from_dict(qp)
+            conj.recurrence.__dict__["_quasi"] = (
+                None if qp is None else QuasiPolynomial.from_dict(qp)
+            )
         return conj
 
 

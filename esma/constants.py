@@ -901,7 +901,7 @@ class _Evaluator:
     def _call(self, expr: Expr, values: list) -> flint.arb:
         name = expr.args[0]
         _, signature, caps = FUNCTIONS[name]
-        for value, cap, label in zip(values, caps, _argument_labels(signature)):
+        for value, cap, label in zip(values, caps, _argument_labels(signature), strict=True):
             if not value.is_finite():
                 raise _Ambiguous(
                     f"the argument of '{_text(expr)}' could not be computed", undefined=False

@@ -62,7 +62,7 @@ def evaluate(terms: Iterable[int], signs: Signs | str = (1,)) -> Fraction:
     Fraction(415, 93)
     """
     last = None
-    for last in convergent_pairs(terms, signs):
+    for last in convergent_pairs(terms, signs):  # noqa: B007 - the loop keeps the last pair
         pass
     if last is None:
         raise InvalidParameter("terms: need at least one term to evaluate a continued fraction")

@@ -22,7 +22,18 @@ class InvalidExpression(EsmaError, ValueError):
 
 
 class InvalidParameter(EsmaError, ValueError):
-    """An argument is out of range or of the wrong form; the message names the argument."""
+    """An argument is out of range or of the wrong form.
+
+    The message starts with the parameter's library name (``depth: ...``) and ``parameter`` holds
+    that name, so the command line can say ``--depth`` where the library says ``depth``.
+
+    >>> InvalidParameter("depth: 5 must be an integer from 8 to 100000", parameter="depth").parameter
+    'depth'
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class PrecisionExhausted(EsmaError, ArithmeticError):
@@ -40,7 +51,7 @@ class StoreError(EsmaError):
 def check_int(name: str, value: Any, low: int = 0, high: int | None = None) -> int:
     """``value`` as an int in ``low..high``, or InvalidParameter naming ``name``.
 
-    >>> check_int("--jobs", 2, 1)
+    >>> check_int("jobs", 2, 1)
     2
     >>> check_int("depth", True, 1)
     Traceback (most recent call last):
@@ -50,7 +61,7 @@ def check_int(name: str, value: Any, low: int = 0, high: int | None = None) -> i
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not ok or value < low or (high is not None and value > high):
         span = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise InvalidParameter(f"{name}: {value!r} must be an integer {span}")
+        raise InvalidParameter(f"{name}: {value!r} must be an integer {span}", parameter=name)
     return int(value)
 
 

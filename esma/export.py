@@ -155,8 +155,6 @@ def write_csv(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
     return count
 
 
-
-
 def write_latex(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
     r"""Write a LaTeX document body: a section per constant, a display per conjecture.
 

@@ -259,7 +259,9 @@ class _Lift:
         stable = all(x % p == c for x, c in zip(self.symmetric(), coeffs, strict=True))
         m = self.modulus
         m_inv = pow(m, -1, p)
-        self.residues = [x + m * ((c - x) * m_inv % p) for x, c in zip(self.residues, coeffs)]
+        self.residues = [
+            x + m * ((c - x) * m_inv % p) for x, c in zip(self.residues, coeffs, strict=True)
+        ]
         self.modulus, self.count = m * p, self.count + 1
         return stable
 

@@ -125,10 +125,14 @@ def _result(data: dict[str, Any]) -> ChunkResult:
     from esma.conjecture import Conjecture
 
     return ChunkResult(
-        **{**data, "conjectures": tuple(
-            # Checked field by field and by id; the worker's rendering is kept, not redone.
-            Conjecture.from_dict(c, trusted=True) for c in data["conjectures"]
-        )}
+        **{
+            **data,
+            "conjectures": tuple(
+                # Checked field by field and by id; the worker's rendering is kept, not redone.
+                Conjecture.from_dict(c, trusted=True)
+                for c in data["conjectures"]
+            ),
+        }
     )
 
 

@@ -113,7 +113,9 @@ def print_conjectures(records: Sequence[dict], *, summary: str = "") -> None:
         for col in ("id", "signs", "formula", "digits"):
             table.add_column(col, overflow="fold")
         for r in records:
-            table.add_row(r["id"], format_signs(r["signs"]), r["formula"], str(r["verified_digits"]))
+            table.add_row(
+                r["id"], format_signs(r["signs"]), r["formula"], str(r["verified_digits"])
+            )
         Console().print(table)
     else:
         for r in records:
@@ -122,5 +124,3 @@ def print_conjectures(records: Sequence[dict], *, summary: str = "") -> None:
             )
     if summary:
         click.echo(summary)
-
-

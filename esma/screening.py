@@ -134,7 +134,7 @@ def _outcomes(status, complexity, terms) -> list[ScreenOutcome]:
     shared: dict[tuple[int, int], ScreenOutcome] = {}
     out: list[ScreenOutcome] = []
     append = out.append
-    for k, (st, L) in enumerate(zip(status.tolist(), complexity.tolist())):
+    for k, (st, L) in enumerate(zip(status.tolist(), complexity.tolist(), strict=True)):
         if st == 1:
             append(ScreenOutcome(FLAGGED, L, tuple(terms[k].tolist())))
             continue

@@ -190,7 +190,7 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
     outcomes = None if exact else iter(_screen_block(space, lhs, values))
     found: list[Conjecture] = []
     screened = flagged = rejected = uncertified = 0
-    for f, value in zip(lhs, values):
+    for f, value in zip(lhs, values, strict=True):
         for signs in space.signs:
             screened += 1
             try:

@@ -43,7 +43,9 @@ def parse_sequence(text: str, *, name: str = "input") -> list[int]:
                     "give integers separated by spaces, commas or newlines"
                 )
             if len(tok) > MAX_DIGITS:
-                raise InvalidParameter(f"{name}, line {lineno}: integer longer than {MAX_DIGITS} digits")
+                raise InvalidParameter(
+                    f"{name}, line {lineno}: integer longer than {MAX_DIGITS} digits"
+                )
         rows.append((lineno, [int(t) for t in tokens]))
     if not rows:
         raise InvalidParameter(f"{name}: no integers found; give a sequence such as '1 2 3 5 8'")

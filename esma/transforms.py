@@ -234,7 +234,9 @@ def lhs_value(constant: str | Constant, lhs: str = "x") -> Constant:
     c = constant if isinstance(constant, Constant) else get_constant(constant)
     expr = parse_expression(lhs, variables=("x",))
     text = substitute_constant(format_expression(expr), c.text)
-    return checked_constant(substitute(expr, "x", c.expr), text=text, description=f"{lhs} at {c.text}")
+    return checked_constant(
+        substitute(expr, "x", c.expr), text=text, description=f"{lhs} at {c.text}"
+    )
 
 
 def distinct_values(

@@ -275,7 +275,9 @@ class _Walk:
                     break
                 self._terms.extend(fresh.tolist())
                 ends, mats, growth = cf_blocks(fresh, signs, k + 1, stops)
-                yield from zip(ends.tolist(), map(tuple, mats.tolist()), growth.tolist())
+                yield from zip(
+                    ends.tolist(), map(tuple, mats.tolist()), growth.tolist(), strict=True
+                )
                 k = len(self._terms) - 1
                 if valid < len(out):
                     break  # the next term would not fit in int64

@@ -28,7 +28,18 @@ def run(tmp_path, monkeypatch):
 def test_constants_lists_the_named_ones(run):
     result = run("constants", "--json")
     names = {row["name"] for row in json.loads(result.stdout)}
-    assert {"e", "pi", "phi", "sqrt2", "catalan", "zeta3", "log2", "euler_gamma", "tan1", "besselratio"} <= names
+    assert {
+        "e",
+        "pi",
+        "phi",
+        "sqrt2",
+        "catalan",
+        "zeta3",
+        "log2",
+        "euler_gamma",
+        "tan1",
+        "besselratio",
+    } <= names
     plain = run("constants")
     assert plain.exit_code == 0 and "2.718281828" in plain.output
 
@@ -59,7 +70,9 @@ def test_expand_worked_examples(run, args, prefix):
 
 def test_expand_plain_output(run):
     result = run("expand", "e", "--terms", "5")
-    assert result.exit_code == 0 and "2, 1, 2, 1, 1" in result.output and "certified" in result.output
+    assert (
+        result.exit_code == 0 and "2, 1, 2, 1, 1" in result.output and "certified" in result.output
+    )
 
 
 E_TERMS = "2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12 1 1 14 1 1 16 1 1 18 1 1 20"
@@ -123,23 +136,71 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, monkeypatch, 
 
 def test_search_stores_resumes_and_prints_json(run, tmp_path):
     db = str(tmp_path / "s.db")
-    first = run("search", "e", "--coeff", "1", "--periods", "1-2", "--depth", "60", "--db", db,
-                "--jobs", "1", "--json")
+    first = run(
+        "search",
+        "e",
+        "--coeff",
+        "1",
+        "--periods",
+        "1-2",
+        "--depth",
+        "60",
+        "--db",
+        db,
+        "--jobs",
+        "1",
+        "--json",
+    )
     records = [json.loads(line) for line in first.stdout.splitlines()]
     assert records and all(r["verified_digits"] >= 1000 for r in records)
     assert {"x/(x - 1)", "x - 1"} <= {r["lhs"] for r in records}
-    again = run("search", "e", "--coeff", "1", "--periods", "1-2", "--depth", "60", "--db", db,
-                "--jobs", "1", "--json")
+    again = run(
+        "search",
+        "e",
+        "--coeff",
+        "1",
+        "--periods",
+        "1-2",
+        "--depth",
+        "60",
+        "--db",
+        db,
+        "--jobs",
+        "1",
+        "--json",
+    )
     assert again.stdout == first.stdout
     assert "resuming" in again.stderr
-    table = run("search", "e", "--coeff", "1", "--periods", "1-2", "--depth", "60", "--db", db,
-                "--jobs", "1")
+    table = run(
+        "search",
+        "e",
+        "--coeff",
+        "1",
+        "--periods",
+        "1-2",
+        "--depth",
+        "60",
+        "--db",
+        db,
+        "--jobs",
+        "1",
+    )
     assert "x/(x - 1)".replace("x", "e") in table.output
 
 
 def test_search_nothing_found_exits_0(run, tmp_path):
-    result = run("search", "pi", "--coeff", "1", "--periods", "1-1", "--db", str(tmp_path / "p.db"),
-                 "--jobs", "1")
+    result = run(
+        "search",
+        "pi",
+        "--coeff",
+        "1",
+        "--periods",
+        "1-1",
+        "--db",
+        str(tmp_path / "p.db"),
+        "--jobs",
+        "1",
+    )
     assert result.exit_code == 0 and "no conjectures found" in result.output
 
 
@@ -163,9 +224,24 @@ def test_help_does_not_import_heavy_modules():
 
 def test_verify_records_each_check_and_refuses_a_missing_database(run, tmp_path):
     db = str(tmp_path / "v.db")
-    records = [json.loads(line) for line in run(
-        "search", "e", "--coeff", "1", "--periods", "1-1", "--depth", "60", "--db", db,
-        "--jobs", "1", "--json").stdout.splitlines()]
+    records = [
+        json.loads(line)
+        for line in run(
+            "search",
+            "e",
+            "--coeff",
+            "1",
+            "--periods",
+            "1-1",
+            "--depth",
+            "60",
+            "--db",
+            db,
+            "--jobs",
+            "1",
+            "--json",
+        ).stdout.splitlines()
+    ]
     first = records[0]["id"]
     result = run("verify", first[:6], "--db", db, "--digits", "1500")
     assert result.exit_code == 0 and f"{first}  ok, " in result.stdout

@@ -45,9 +45,13 @@ def test_rendering(conj):
 
 @pytest.mark.parametrize(
     "change, word",
-    [({"id": "0" * 16}, "does not match"), ({"signs": [1, 2]}, "signs"),
-     ({"a_prefix": [2, 3, 2, 6]}, "disagrees"), ({"verified_digits": "many"}, "verified_digits"),
-     ({"recurrence": {"charpoly": [1]}}, "recurrence")],
+    [
+        ({"id": "0" * 16}, "does not match"),
+        ({"signs": [1, 2]}, "signs"),
+        ({"a_prefix": [2, 3, 2, 6]}, "disagrees"),
+        ({"verified_digits": "many"}, "verified_digits"),
+        ({"recurrence": {"charpoly": [1]}}, "recurrence"),
+    ],
 )
 def test_bad_records_are_refused(conj, change, word):
     with pytest.raises(InvalidRecord, match=word):

@@ -30,7 +30,11 @@ def test_evaluate_matches_nested_definition(tail, signs, a0):
 
 def test_convergents_of_pi_prefix():
     """Classical: pi = [3; 7, 15, 1, 292, ...] gives 22/7, 333/106, 355/113."""
-    assert list(convergents([3, 7, 15, 1]))[1:] == [Fraction(22, 7), Fraction(333, 106), Fraction(355, 113)]
+    assert list(convergents([3, 7, 15, 1]))[1:] == [
+        Fraction(22, 7),
+        Fraction(333, 106),
+        Fraction(355, 113),
+    ]
 
 
 def test_determinant_identity():

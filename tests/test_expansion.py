@@ -58,7 +58,7 @@ def mp_signed_terms(x, signs, n):
     return out
 
 
-@given(st.integers(-10**4, 10**4), st.integers(1, 10**4), sign_periods)
+@given(st.integers(-(10**4), 10**4), st.integers(1, 10**4), sign_periods)
 @example(22, 7, (-1,))
 @example(0, 1, (1,))
 @example(5, 1, (-1,))
@@ -70,7 +70,7 @@ def test_rational_expansion_terminates_and_evaluates_back(p, q, signs):
     assert evaluate(exp.terms, signs) == y
 
 
-@given(st.integers(-10**9, 10**9), st.integers(1, 10**9))
+@given(st.integers(-(10**9), 10**9), st.integers(1, 10**9))
 def test_all_plus_equals_regular_cf_on_rationals(p, q):
     expected = list(continued_fraction_iterator(Rational(p, q)))
     assert list(regular_cf(Fraction(p, q), 10_000).terms) == expected
@@ -87,7 +87,13 @@ def test_all_plus_equals_regular_cf_on_quadratic_irrationals(p, d, q):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(-30, 30), st.integers(2, 300), st.integers(1, 9), sign_periods, st.integers(0, 2**32))
+@given(
+    st.integers(-30, 30),
+    st.integers(2, 300),
+    st.integers(1, 9),
+    sign_periods,
+    st.integers(0, 2**32),
+)
 def test_signed_terms_match_definition_despite_jittered_bounds(p, d, q, signs, seed):
     if isqrt(d) ** 2 == d:
         return
@@ -107,14 +113,14 @@ def test_refines_on_its_own():
 
 
 def test_zero_and_negative_heads():
-    assert regular_cf(Surd(-3, 2, 1), 3).terms[0] == -2     # sqrt(2) - 3 = -1.58...
-    assert regular_cf(Surd(-1, 2, 1), 3).terms[0] == 0      # sqrt(2) - 1 = 0.41...
+    assert regular_cf(Surd(-3, 2, 1), 3).terms[0] == -2  # sqrt(2) - 3 = -1.58...
+    assert regular_cf(Surd(-1, 2, 1), 3).terms[0] == 0  # sqrt(2) - 1 = 0.41...
     assert signed_expansion(Surd(-1, 2, 1), "-", 2).terms[0] == 1
 
 
 def test_iterator_is_lazy_and_endless():
     terms = list(islice(iter_signed_terms(Surd(1, 5, 2), "+"), 200))
-    assert terms == [1] * 200                               # golden ratio
+    assert terms == [1] * 200  # golden ratio
 
 
 class NearInteger:

@@ -12,7 +12,19 @@ import time
 
 import pytest
 
-SEARCH = ["search", "e", "--coeff", "2", "--periods", "1-3", "--depth", "100", "--jobs", "1", "--json"]
+SEARCH = [
+    "search",
+    "e",
+    "--coeff",
+    "2",
+    "--periods",
+    "1-3",
+    "--depth",
+    "100",
+    "--jobs",
+    "1",
+    "--json",
+]
 
 
 def esma(*args, check=False, **kwargs):
@@ -38,8 +50,11 @@ def uninterrupted(tmp_path_factory):
 
 def test_sigkill_then_resume_gives_the_uninterrupted_records(tmp_path, uninterrupted):
     db = tmp_path / "killed.db"
-    proc = subprocess.Popen([sys.executable, "-m", "esma", *SEARCH, "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esma", *SEARCH, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while chunks_done(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -64,15 +79,34 @@ def test_sigkill_then_resume_gives_the_uninterrupted_records(tmp_path, uninterru
 
 def test_two_processes_search_into_one_sqlite_file(tmp_path):
     db = tmp_path / "shared.db"
-    args = ["--coeff", "2", "--periods", "1-2", "--depth", "80", "--jobs", "1", "--db", str(db), "--json"]
+    args = [
+        "--coeff",
+        "2",
+        "--periods",
+        "1-2",
+        "--depth",
+        "80",
+        "--jobs",
+        "1",
+        "--db",
+        str(db),
+        "--json",
+    ]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "esma", "search", c, *args],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "esma", "search", c, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for c in ("e", "tan1")
     ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in outs]
-    found = {c: {json.loads(line)["id"] for line in out.splitlines()} for c, (out, _) in zip(("e", "tan1"), outs)}
+    found = {
+        c: {json.loads(line)["id"] for line in out.splitlines()}
+        for c, (out, _) in zip(("e", "tan1"), outs, strict=True)
+    }
     assert found["e"] and found["tan1"]
     listed = esma("list", "--db", str(db), "--format", "json", check=True)
     stored = {r["id"] for r in json.loads(listed.stdout)}
@@ -81,8 +115,12 @@ def test_two_processes_search_into_one_sqlite_file(tmp_path):
 
 def test_ctrl_c_stops_cleanly_with_130_and_keeps_finished_chunks(tmp_path, uninterrupted):
     db = tmp_path / "interrupted.db"
-    proc = subprocess.Popen([sys.executable, "-m", "esma", *SEARCH, "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esma", *SEARCH, "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while chunks_done(db) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -130,7 +130,7 @@ def test_small_limit_leaves_undecided_but_never_wrong():
     )
     out = [
         ScreenOutcome(st, L, tuple(row) if st == FLAGGED else None)
-        for st, L, row in zip(status.tolist(), comp.tolist(), terms.tolist())
+        for st, L, row in zip(status.tolist(), comp.tolist(), terms.tolist(), strict=True)
     ]
     counts = _assert_matches_exact(out, maps, signs, "e")
     assert counts[UNDECIDED] > 0 and counts[FLAGGED] + counts[REJECTED] > 0

@@ -173,8 +173,12 @@ def test_bad_constants(constant):
 
 @pytest.mark.parametrize(
     "constant, options",
-    [("e", {"coeff": 2, "periods": "1-3"}), ("pi", {"coeff": 2, "periods": "1-3"}),
-     ("phi", {"coeff": 2, "periods": "1-2"}), ("e", {"degree": 2, "coeff": 1, "periods": "1-2"})],
+    [
+        ("e", {"coeff": 2, "periods": "1-3"}),
+        ("pi", {"coeff": 2, "periods": "1-3"}),
+        ("phi", {"coeff": 2, "periods": "1-2"}),
+        ("e", {"degree": 2, "coeff": 1, "periods": "1-2"}),
+    ],
 )
 def test_kernel_path_equals_exact_path(constant, options):
     """The batch screening kernel and the exact certified path give identical chunk results."""

@@ -94,4 +94,6 @@ def test_text_reads_back_as_the_same_function():
     for f in enumerate_lhs(2, 2):
         parsed = sympy.sympify(f.text, locals={"x": x})
         expected = f.exact_value(point)
-        assert sympy.Rational(expected.numerator, expected.denominator) == parsed.subs(x, sympy.Rational(7, 3)), f.text
+        assert sympy.Rational(expected.numerator, expected.denominator) == parsed.subs(
+            x, sympy.Rational(7, 3)
+        ), f.text

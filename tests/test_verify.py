@@ -52,6 +52,7 @@ def oracle(value, recurrence, signs, digits=1000):
                 return None
         if n >= max(2000, 4 * digits):
             return None
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def test_cf_blocks_multiply_exactly_and_bound_growth(terms, signs, first, stops)
     )
     assert ends[-1] == first + len(terms) - 1
     k = first
-    for end, mat, bits in zip(ends.tolist(), mats.tolist(), growth.tolist()):
+    for end, mat, bits in zip(ends.tolist(), mats.tolist(), growth.tolist(), strict=True):
         p = [[1, 0], [0, 1]]
         widest = 1
         for j in range(k, end + 1):
@@ -162,7 +163,7 @@ def exact_value(recurrence, signs):
             from flint import arb, ctx, fmpq
 
             q_prev = 0
-            for p, q in convergent_pairs(recurrence.iter_terms(), signs):
+            for p, q in convergent_pairs(recurrence.iter_terms(), signs):  # noqa: B007 - p is read after the loop
                 if q.bit_length() + q_prev.bit_length() > 10_000:
                     break
                 q_prev = q
@@ -207,7 +208,9 @@ def test_each_thread_has_its_own_traces(e_conjectures):
     value = lhs_value("e", conj.lhs)
     verify._traces().clear()
     results = []
-    worker = threading.Thread(target=lambda: results.append(approve(value, conj.recurrence, conj.signs)))
+    worker = threading.Thread(
+        target=lambda: results.append(approve(value, conj.recurrence, conj.signs))
+    )
     worker.start()
     worker.join()
     assert len(verify._traces()) == 0

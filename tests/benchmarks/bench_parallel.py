@@ -41,8 +41,12 @@ def forget_memos() -> None:
     from esma import display, recurrence, verify
 
     verify._traces().clear()
-    for memo in (recurrence._fit_quasi, recurrence._cyclotomic_structure, recurrence._poly_text,
-                 display.lhs_latex):
+    for memo in (
+        recurrence._fit_quasi,
+        recurrence._cyclotomic_structure,
+        recurrence._poly_text,
+        display.lhs_latex,
+    ):
         memo.cache_clear()
 
 

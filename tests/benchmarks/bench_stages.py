@@ -44,14 +44,24 @@ def stage_rows(repeat: int) -> list[tuple[str, str, str]]:
     for degree, coeff in ((1, 3), (2, 2)):
         fs = enumerate_lhs(degree, coeff)
         t = median_time(lambda d=degree, k=coeff: distinct_values(enumerate_lhs(d, k), e), repeat)
-        rows.append((f"LHS enumeration + value de-duplication, degree {degree}, coeff {coeff}",
-                     f"{t * 1e3:.0f} ms", f"{len(fs)} functions, {t / len(fs) * 1e6:.1f} µs each"))
+        rows.append(
+            (
+                f"LHS enumeration + value de-duplication, degree {degree}, coeff {coeff}",
+                f"{t * 1e3:.0f} ms",
+                f"{len(fs)} functions, {t / len(fs) * 1e6:.1f} µs each",
+            )
+        )
 
     space = SearchSpace.create("e", coeff=3, periods="1-4", depth=105)
     values = [LhsValue(f, space.constant_value) for f in space.lhs[:40]]
     t = median_time(lambda: [signed_expansion(v, "+-", 105) for v in values], repeat)
-    rows.append(("certified expansion, exact path, 105 terms", f"{t / len(values) * 1e3:.2f} ms",
-                 f"{t / len(values) / 105 * 1e6:.1f} µs per term"))
+    rows.append(
+        (
+            "certified expansion, exact path, 105 terms",
+            f"{t / len(values) * 1e3:.2f} ms",
+            f"{t / len(values) / 105 * 1e6:.1f} µs per term",
+        )
+    )
 
     seq = list(signed_expansion(values[0], "+-", 105).terms)
     t = median_time(lambda: [linear_complexity(seq) for _ in range(100)], repeat) / 100
@@ -76,8 +86,13 @@ def stage_rows(repeat: int) -> list[tuple[str, str, str]]:
                 if outcome.status == FLAGGED:
                     flagged.append((v, s, list(outcome.terms)))
     t = median_time(lambda: [find_recurrence(terms) for _, _, terms in flagged], repeat)
-    rows.append(("exact recurrence (`find_recurrence`), 105 terms",
-                 f"{t / len(flagged) * 1e6:.0f} µs", f"per flagged candidate of e ({len(flagged)})"))
+    rows.append(
+        (
+            "exact recurrence (`find_recurrence`), 105 terms",
+            f"{t / len(flagged) * 1e6:.0f} µs",
+            f"per flagged candidate of e ({len(flagged)})",
+        )
+    )
     flagged = [(v, s, find_recurrence(terms)) for v, s, terms in flagged]
 
     def fresh_approve():
@@ -88,9 +103,20 @@ def stage_rows(repeat: int) -> list[tuple[str, str, str]]:
     t_plain = median_time(lambda: [oracle(v, r, s) for v, s, r in flagged], repeat)
     t_esma = median_time(fresh_approve, repeat)
     note = f"{len(flagged)} flagged candidates of e, 8 chunks"
-    rows.append(("Approve to 1000 digits, plain term by term", f"{t_plain / len(flagged) * 1e3:.3f} ms", note))
-    rows.append(("Approve to 1000 digits, esma (shared traces, int64 blocks)",
-                 f"{t_esma / len(flagged) * 1e3:.3f} ms", f"{t_plain / t_esma:.1f}× faster"))
+    rows.append(
+        (
+            "Approve to 1000 digits, plain term by term",
+            f"{t_plain / len(flagged) * 1e3:.3f} ms",
+            note,
+        )
+    )
+    rows.append(
+        (
+            "Approve to 1000 digits, esma (shared traces, int64 blocks)",
+            f"{t_esma / len(flagged) * 1e3:.3f} ms",
+            f"{t_plain / t_esma:.1f}× faster",
+        )
+    )
     return rows
 
 
@@ -111,11 +137,20 @@ def search_rows(repeat: int, quick: bool) -> list[tuple[str, str, str, str]]:
                 with tempfile.TemporaryDirectory() as tmp:
                     db = os.path.join(tmp, "bench.db")
                     t = time.perf_counter()
-                    subprocess.run([*esma, *workload.split(), "--db", db, "--jobs", jobs],
-                                   check=True, capture_output=True)
+                    subprocess.run(
+                        [*esma, *workload.split(), "--db", db, "--jobs", jobs],
+                        check=True,
+                        capture_output=True,
+                    )
                     times.append(time.perf_counter() - t)
-            rows.append((f"`esma search {workload}`", jobs, f"{statistics.median(times):.2f}",
-                         f"≤ {target:g}"))
+            rows.append(
+                (
+                    f"`esma search {workload}`",
+                    jobs,
+                    f"{statistics.median(times):.2f}",
+                    f"≤ {target:g}",
+                )
+            )
     return rows
 
 
