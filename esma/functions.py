@@ -15,9 +15,9 @@ Fraction(24, 1)
 
 Notes
 -----
-Arguments are bounded when evaluated, so arb never needs a huge working precision:
-``|z| <= 10**6`` for gamma, zeta, sin, cos and tan, ``10**5`` for exp, sinh and cosh, ``10**4``
-for Bessel arguments and ``1000`` for Bessel orders.
+Arguments are bounded when evaluated (each entry's ``caps``), so arb never needs a huge working
+precision. The caps today: ``|z| <= 10**6`` for gamma, zeta, sin, cos and tan, ``10**5`` for exp,
+sinh and cosh, ``10**4`` for Bessel arguments and ``1000`` for Bessel orders.
 """
 
 from __future__ import annotations
