@@ -97,7 +97,8 @@ def constants_cmd(as_json: bool) -> None:
     Example:
       esma constants
     """
-    from esma.constants import NAMED_CONSTANTS, format_expression
+    from esma.constants import NAMED_CONSTANTS
+    from esma.expr import format_expression
 
     rows = [
         {

@@ -293,8 +293,8 @@ def _escape_latex(text: str) -> str:
 
 def _lhs_latex(lhs: str, constant: str) -> str:
     """LaTeX of a left-hand side: ``(x + 1)/(x - 1)`` becomes ``\\frac{e + 1}{e - 1}``, and
-    ``x/(2*x + 2)`` of ``exp(2)`` becomes ``\\frac{e^{2}}{2 e^{2} + 2}`` (see :mod:`esma.display`)."""
-    from esma.display import lhs_latex
+    ``x/(2*x + 2)`` of ``exp(2)`` becomes ``\\frac{e^{2}}{2 e^{2} + 2}`` (see :mod:`esma.constants`)."""
+    from esma.constants import lhs_latex
     from esma.errors import EsmaError
 
     try:

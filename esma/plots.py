@@ -186,9 +186,11 @@ class _Exact:
         self.x = x
 
     def arb(self, bits: int) -> Any:
-        from flint import arb, ctx
+        from flint import arb
 
-        with ctx.workprec(bits + 64):
+        from esma.precision import GUARD_BITS, working_precision
+
+        with working_precision(bits + GUARD_BITS):
             return arb(self.x.numerator) / arb(self.x.denominator)
 
 
@@ -215,9 +217,10 @@ def agreement_digits(
     >>> [round(d, 1) for d in agreement_digits(lhs_value("tan1", "1/x"), [1, 3, 5, 7, 9], "-")]
     [0.4, 1.6, 3.1, 4.9, 6.9]
     """
-    from flint import arb, ctx
+    from flint import arb
 
     from esma.convergents import convergent_pairs
+    from esma.precision import working_precision
 
     y_source = _as_value(value, "x")
     pairs = list(convergent_pairs(terms, signs))
@@ -228,7 +231,7 @@ def agreement_digits(
     cap = bits * _LOG10_2
     y = y_source.arb(bits)
     out = []
-    with ctx.workprec(bits):
+    with working_precision(bits):
         for p, q in pairs:
             if q == 0:
                 out.append(0.0)

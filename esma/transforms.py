@@ -196,14 +196,10 @@ class LhsValue:
 
     def arb(self, bits: int) -> arb:
         """A rigorous ball around y, relative accuracy about ``bits`` bits."""
-        from flint import ctx
+        from esma.precision import GUARD_BITS, working_precision
 
-        old = ctx.prec
-        try:
-            ctx.prec = bits + 64
-            return self.lhs.value(self.constant.arb(bits + 64))
-        finally:
-            ctx.prec = old
+        with working_precision(bits + GUARD_BITS):
+            return self.lhs.value(self.constant.arb(bits + GUARD_BITS))
 
     def bounds(self, bits: int) -> tuple[int, int, int]:
         """(lo, hi, shift): lo/2^shift ≤ y ≤ hi/2^shift."""
@@ -222,14 +218,8 @@ def lhs_value(constant: str | Constant, lhs: str = "x") -> Constant:
     '(e + 1)/(e - 1)'
     """
     from esma.conjecture import substitute_constant
-    from esma.constants import (
-        Constant,
-        checked_constant,
-        format_expression,
-        get_constant,
-        parse_expression,
-        substitute,
-    )
+    from esma.constants import Constant, checked_constant, get_constant
+    from esma.expr import format_expression, parse_expression, substitute
 
     c = constant if isinstance(constant, Constant) else get_constant(constant)
     expr = parse_expression(lhs, variables=("x",))
@@ -253,13 +243,13 @@ def distinct_values(
     >>> len(fs), "1/x" in [f.text for f in fs]       # 1/φ = φ - 1 and 1/(φ + 1) = 2 - φ
     (6, False)
     """
-    from flint import ctx
+    from esma.precision import working_precision
 
-    old = ctx.prec
     keep: list[RationalLhs] = []
     seen: set[int] = set()
-    try:
-        ctx.prec = 2 * bits
+    # Twice the bits compared, so that each midpoint is far more accurate than the 2**-bits
+    # grid its key is rounded to.
+    with working_precision(2 * bits):
         x = constant.arb(2 * bits)
         for f in lhs_list:
             q = _horner(f.den, x)
@@ -276,8 +266,6 @@ def distinct_values(
                 continue
             seen.add(key)
             keep.append(f)
-    finally:
-        ctx.prec = old
     return keep
 
 

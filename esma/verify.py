@@ -310,9 +310,11 @@ def _agreement(p: int, q: int, y: Any, bits: int) -> int:
     """Digits after the point to which p/q and the ball y provably agree (0 when q = 0)."""
     if q == 0:
         return 0
-    from flint import arb, ctx
+    from flint import arb
 
-    with ctx.workprec(bits):
+    from esma.precision import working_precision
+
+    with working_precision(bits):
         upper = abs(arb(p) / arb(q) - y).abs_upper()
     if upper == 0:
         return 10**9  # cannot happen for an irrational y; treat as unbounded agreement

@@ -1,4 +1,4 @@
-"""Tests for esma.constants: values, certified bounds, canonical text, rational rejection.
+"""Tests for esma.constants: values, certified bounds, canonical text, rational rejection, LaTeX.
 
 Expected values come from mpmath 1.3 (``mpmath.e``, ``mpmath.pi``, ``mpmath.zeta``,
 ``mpmath.catalan``, ``mpmath.euler``, ``mpmath.besseli`` ...) computed at a precision far above the
@@ -7,26 +7,29 @@ one under test; the constant definitions are the classical ones (phi = (1 + sqrt
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from fractions import Fraction
 
 import mpmath
 import pytest
-from flint import arb, ctx
-from hypothesis import HealthCheck, given, settings
+from flint import arb
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esma.constants import (
     NAMED_CONSTANTS,
     Constant,
-    Expr,
-    evaluate,
-    format_expression,
+    constant_latex,
     get_constant,
-    parse_expression,
+    lhs_latex,
 )
-from esma.errors import InvalidExpression, InvalidParameter, PrecisionExhausted
+from esma.errors import InvalidExpression
+from esma.evaluation import evaluate
+from esma.expr import LAYOUT_KINDS, format_expression, parse_expression
+from esma.names import NAMES, NamedConstant
+from esma.transforms import enumerate_lhs
 
 M = mpmath
 
@@ -238,70 +241,105 @@ def test_degenerate_values_are_rejected(text: str, word: str) -> None:
         get_constant(text)
 
 
-def test_evaluate_exact_zero_exhausts_precision() -> None:
-    """evaluate() cannot certify relative accuracy of a zero value: PrecisionExhausted."""
-    with pytest.raises(PrecisionExhausted):
-        evaluate(parse_expression("exp(1) - exp(1)"), 64)
-    with pytest.raises(InvalidExpression, match="division by zero"):
-        evaluate(parse_expression("1/(exp(1) - exp(1))"), 64)
+# ---- the registry ----------------------------------------------------------------------------
 
 
-def test_evaluate_with_variables_and_precision_restored() -> None:
-    """A left-hand side in x evaluates with x bound; flint's global precision is left alone."""
-    before = ctx.prec
-    lhs = parse_expression("(x + 1)/(x - 1)", variables=("x",))
-    x = NAMED_CONSTANTS["e"].arb(300)
-    value = evaluate(lhs, 200, {"x": x})
-    with M.workprec(400):
-        expected = (M.e + 1) / (M.e - 1)  # = coth(1/2)
-        mid, rad = ball_to_mpf(value)
-        assert abs(mid - expected) <= rad < M.ldexp(expected, -200)
-    assert evaluate(lhs, 10, {"x": Fraction(3)}).contains(2)
-    with pytest.raises(PrecisionExhausted):
-        evaluate(parse_expression("x - x", variables=("x",)), 30, {"x": x})
-    with pytest.raises(InvalidParameter, match="'x'"):
-        evaluate(lhs, 10)
-    with pytest.raises(InvalidParameter, match="bits"):
-        evaluate(lhs, 0, {"x": x})
-    assert ctx.prec == before
+@pytest.mark.parametrize("name", list(NAMES))
+def test_every_registry_entry_is_complete(name: str) -> None:
+    """Each entry: its name, a definition that parses, a description, LaTeX, read-only metadata;
+    NAMED_CONSTANTS holds the checked constant built from it."""
+    entry = NAMES[name]
+    assert isinstance(entry, NamedConstant) and entry.name == name
+    assert entry.description and entry.latex and entry.kind in LAYOUT_KINDS
+    if entry.text == name:
+        assert entry.primitive is not None
+    else:
+        assert NAMED_CONSTANTS[name].expr == parse_expression(entry.text)
+    assert NAMED_CONSTANTS[name].description == entry.description
+    with pytest.raises(TypeError):
+        entry.metadata["theorem"] = "x"  # type: ignore[index]
 
 
-def test_evaluate_precision_grows_for_cancellation() -> None:
-    """exp(100) + pi - exp(100) needs far more than bits + 64 working bits; the answer is pi."""
-    value = evaluate(parse_expression("exp(100) + pi - exp(100)"), 100)
-    assert value.overlaps(arb.pi()) and value.rel_accuracy_bits() >= 100
+def test_primitives_agree_with_their_definitions() -> None:
+    """Where a name inside an expression is evaluated by an arb method (e as const_e), that ball
+    overlaps the ball of the definition (e as exp(1))."""
+    for name, entry in NAMES.items():
+        if entry.primitive is not None and entry.text != name:
+            inside = evaluate(parse_expression(name), 300)  # the name node: the primitive
+            assert inside.overlaps(NAMED_CONSTANTS[name].arb(300)), name
 
 
-def test_expr_nodes_are_hashable_and_validated() -> None:
-    """Expr is a frozen, hashable tree; malformed nodes are refused at construction."""
-    a = parse_expression("exp(2) + pi")
-    b = parse_expression("exp( 2 )+pi")
-    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
-    assert a.op == "+" and a.args[0] == Expr("call", ("exp", Expr("num", (2,))))
-    with pytest.raises(InvalidExpression):
-        Expr("**", (Expr("name", ("pi",)), Expr("name", ("e",))))
-    with pytest.raises(InvalidExpression):
-        Expr("call", ("system", Expr("num", (1,))))
-    with pytest.raises(InvalidExpression):
-        Expr("num", (1.5,))
-    deep = Expr("name", ("pi",))
-    with pytest.raises(InvalidExpression, match="nested"):
-        for _ in range(1000):
-            deep = Expr("neg", (deep,))
+def test_metadata_is_a_read_only_copy() -> None:
+    """Facts attached to an entry cannot change under it, and do not enter its equality."""
+    facts = {"theorem": "Euler (1737)"}
+    entry = NamedConstant("e_again", "exp(1)", "e", "e", metadata=facts)
+    facts["theorem"] = "changed"
+    assert entry.metadata["theorem"] == "Euler (1737)"
+    assert entry == NamedConstant("e_again", "exp(1)", "e", "e") and hash(entry)
+    with pytest.raises(ValueError, match="defined by itself"):
+        NamedConstant("tau", "tau", "2 pi", r"\tau")
 
 
-def test_parse_variables_are_checked() -> None:
-    """A variable may not shadow a constant or function, and must be an identifier."""
-    for bad in (("pi",), ("exp",), ("1x",), ("lambda",), "x"):
-        with pytest.raises(InvalidParameter):
-            parse_expression("1", variables=bad)  # type: ignore[arg-type]
-    assert parse_expression("x^2", variables=("x",)) == parse_expression("x**2", variables=("x",))
+# ---- LaTeX ---------------------------------------------------------------------------------
 
 
-def test_import_is_cheap() -> None:
-    """Importing esma.constants loads neither flint, mpmath, sympy nor numba."""
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in re.sub(r"\\[{}]", "", text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and text.count(r"\left(") == text.count(r"\right)")
+
+
+@pytest.mark.parametrize(
+    ("lhs", "constant", "expected"),
+    [
+        ("(x + 1)/(x - 1)", "e", r"\frac{e + 1}{e - 1}"),
+        ("x/(2*x + 2)", "exp(2)", r"\frac{e^{2}}{2 e^{2} + 2}"),
+        ("(-1)/(2*x - 2)", "pi", r"-\frac{1}{2 \pi - 2}"),
+        ("2*x/(x + 2)", "besselratio", r"\frac{2 I_1(2)/I_0(2)}{I_1(2)/I_0(2) + 2}"),
+        ("x**2 + 1", "besselratio", r"\left(I_1(2)/I_0(2)\right)^{2} + 1"),
+        ("3*x/4", "pi", r"\frac{3 \pi}{4}"),
+        ("x*(1/3)", "e", r"e \cdot \frac{1}{3}"),
+        ("x**2 - x", "tan1", r"\left(\tan 1\right)^{2} - \tan 1"),
+        ("1/x", "zeta(3)", r"\frac{1}{\zeta(3)}"),
+        ("-x", "log(2)", r"-\log 2"),
+    ],
+)
+def test_lhs_latex_examples(lhs, constant, expected):
+    assert lhs_latex(lhs, constant) == expected
+
+
+def test_every_named_constant_has_latex():
+    assert set(NAMES) == set(NAMED_CONSTANTS)
+    for name, entry in NAMES.items():
+        assert entry.latex and entry.kind in LAYOUT_KINDS
+        assert constant_latex(name) == entry.latex
+    assert constant_latex("besseli(1, 2)/besseli(0, 2)") == r"\frac{I_{1}(2)}{I_{0}(2)}"
+
+
+_LHS = [f.text for f in enumerate_lhs(1, 2)] + [f.text for f in enumerate_lhs(2, 1)][:200]
+_CONSTANTS = sorted(NAMED_CONSTANTS) + ["exp(2)", "pi/2", "tan(pi/8)", "-sqrt(3)", "gamma(1/3)"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_LHS), st.sampled_from(_CONSTANTS))
+def test_lhs_latex_is_well_formed(lhs, constant):
+    """Every enumerated left-hand side renders with balanced braces and no Python operators."""
+    out = lhs_latex(lhs, constant)
+    assert _balanced(out)
+    assert "*" not in out and "x" not in out.replace(r"\max", "")
+    assert not re.search(r"\d \d", out)  # juxtaposed numbers would read as one
+
+
+@pytest.mark.parametrize(
+    "module", ["constants", "expr", "evaluation", "functions", "names", "precision"]
+)
+def test_import_is_cheap(module: str) -> None:
+    """Importing esma.constants or a module below it loads neither flint, mpmath, sympy nor numba."""
     code = (
-        "import sys, esma.constants\n"
+        f"import sys, esma.{module}\n"
         "print([m for m in ('flint', 'mpmath', 'sympy', 'numba') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -309,114 +347,6 @@ def test_import_is_cheap() -> None:
 
 
 # ---- property tests ------------------------------------------------------------------------
-
-LEAVES = st.one_of(
-    st.integers(1, 9).map(lambda n: (str(n), lambda n=n: M.mpf(n))),
-    st.sampled_from(
-        [
-            ("pi", lambda: M.pi),
-            ("e", lambda: M.e),
-            ("catalan", lambda: M.catalan),
-            ("euler_gamma", lambda: M.euler),
-            ("phi", lambda: (1 + M.sqrt(5)) / 2),
-            ("sqrt2", lambda: M.sqrt(2)),
-            ("log2", lambda: M.log(2)),
-            ("zeta3", lambda: M.zeta(3)),
-        ]
-    ),
-)
-
-
-def _binary(pair):
-    (ta, fa), (tb, fb), op = pair
-    ops = {
-        "+": lambda: fa() + fb(),
-        "-": lambda: fa() - fb(),
-        "*": lambda: fa() * fb(),
-        "/": lambda: fa() / (1 + fb() ** 2),
-    }
-    text = f"({ta})/(1 + ({tb})**2)" if op == "/" else f"({ta}) {op} ({tb})"
-    return text, ops[op]
-
-
-def _unary(pair):
-    (t, f), kind = pair
-    # Every form is total on the reals and keeps arguments inside the evaluation caps.
-    forms = {
-        "atan": (f"atan({t})", lambda: M.atan(f())),
-        "tanh": (f"tanh({t})", lambda: M.tanh(f())),
-        "sin": (f"sin(atan({t}))", lambda: M.sin(M.atan(f()))),
-        "cos": (f"cos(tanh({t}))", lambda: M.cos(M.tanh(f()))),
-        "exp": (f"exp(atan({t}))", lambda: M.exp(M.atan(f()))),
-        "sinh": (f"sinh(tanh({t}))", lambda: M.sinh(M.tanh(f()))),
-        "cosh": (f"cosh(atan({t}))", lambda: M.cosh(M.atan(f()))),
-        "tan": (f"tan(tanh({t}))", lambda: M.tan(M.tanh(f()))),
-        "log": (f"log(1 + ({t})**2)", lambda: M.log(1 + f() ** 2)),
-        "sqrt": (f"sqrt(1 + ({t})**2)", lambda: M.sqrt(1 + f() ** 2)),
-        "root": (f"(1 + ({t})**2)^(2/3)", lambda: M.cbrt(1 + f() ** 2) ** 2),
-        "gamma": (f"gamma(2 + tanh({t}))", lambda: M.gamma(2 + M.tanh(f()))),
-        "zeta": (f"zeta(2 + atan({t})**2)", lambda: M.zeta(2 + M.atan(f()) ** 2)),
-        "besseli": (f"besseli(1, atan({t}))", lambda: M.besseli(1, M.atan(f()))),
-        "besselj": (
-            f"besselj(1/2, 2 + atan({t}))",
-            lambda: M.besselj(M.mpf(1) / 2, 2 + M.atan(f())),
-        ),
-        "neg": (f"-({t})", lambda: -f()),
-        "square": (f"({t})^2", lambda: f() ** 2),
-        "inverse": (f"(1 + ({t})**2)**(-1)", lambda: 1 / (1 + f() ** 2)),
-    }
-    return forms[kind]
-
-
-UNARY_KINDS = [
-    "atan",
-    "tanh",
-    "sin",
-    "cos",
-    "exp",
-    "sinh",
-    "cosh",
-    "tan",
-    "log",
-    "sqrt",
-    "root",
-    "gamma",
-    "zeta",
-    "besseli",
-    "besselj",
-    "neg",
-    "square",
-    "inverse",
-]
-
-TREES = st.recursive(
-    LEAVES,
-    lambda children: st.one_of(
-        st.tuples(children, children, st.sampled_from(["+", "-", "*", "/"])).map(_binary),
-        st.tuples(children, st.sampled_from(UNARY_KINDS)).map(_unary),
-    ),
-    max_leaves=5,
-)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TREES)
-def test_random_expressions_match_mpmath(tree) -> None:
-    """Random trees over the whitelist: the 120-bit ball contains mpmath's 400-bit value."""
-    text, oracle = tree
-    expr = parse_expression(text)
-    assert parse_expression(format_expression(expr)) == expr
-    with M.workprec(400):
-        expected = oracle()
-    try:
-        ball = evaluate(expr, 120)
-    except PrecisionExhausted:
-        assert abs(expected) < M.mpf(2) ** -300  # only an exactly zero value may exhaust
-        return
-    with M.workprec(800):
-        mid, rad = ball_to_mpf(ball)
-        assert abs(mid - expected) <= rad + M.ldexp(abs(expected), -390)
-        assert rad <= M.ldexp(abs(mid), -120)
 
 
 @settings(max_examples=40, deadline=None)

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esma.constants import get_constant, parse_expression
+from esma.constants import get_constant
 from esma.errors import EsmaError, InvalidExpression
+from esma.expr import parse_expression
 
 PWNED = "/tmp/esma_pwned"
 TOUCH = f"__import__('os').system('touch {PWNED}')"
