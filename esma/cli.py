@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -51,13 +52,15 @@ class _EsmaGroup(click.Group):
         """The message with a library parameter's name (``depth: ...``) written as the option of
         the command being run (``--depth: ...``) when the command has that option."""
         message, name = str(exc), getattr(exc, "parameter", None)
-        if not isinstance(exc, InvalidParameter) or not name or not message.startswith(name):
+        if not isinstance(exc, InvalidParameter) or not name:
             return message
         words = sys.argv[1:] if args is None else list(args)
         command = self.commands.get(next((w for w in words if not w.startswith("-")), ""))
         flag = "--" + name.replace("_", "-")
         options = {opt for param in getattr(command, "params", ()) for opt in param.opts}
-        return flag + message[len(name) :] if flag in options else message
+        if flag not in options or not re.match(rf"{re.escape(name)}\b", message):
+            return message
+        return flag + message[len(name) :]
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:

@@ -228,6 +228,12 @@ def test_recurrence_terms_never_divide_by_zero():
     assert done.stdout == f"{[0] * 12} 12\n"  # amax = LIMIT // 8 // LIMIT = 0: zeros are kept
 
 
+def test_approve_refuses_a_wide_recurrence_without_crashing():
+    """The same recurrence in a record (`esma import`, then `esma verify`): all zeros, not e."""
+    rec = Recurrence((1, 0, 0, 0, 0, 0, 0, 0, LIMIT), 0, (0,) * 8)
+    assert approve(lhs_value("e"), rec, (1,)) is None
+
+
 def _run_cf_blocks(terms, signs, first, stops):
     ends, mats, growth = cf_blocks(
         np.array(terms, np.int64), np.array(signs, np.int64), first, np.array(stops, np.int64)
