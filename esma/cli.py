@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any
 
 import click
 
-from esma.errors import EsmaError
+from esma.errors import EsmaError, InvalidParameter
 
 
 class _EsmaGroup(click.Group):
@@ -32,7 +33,7 @@ class _EsmaGroup(click.Group):
             click.echo(f"esma: error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         except EsmaError as exc:
-            click.echo(f"esma: error: {exc}", err=True)
+            click.echo(f"esma: error: {self._as_flag(exc, args)}", err=True)
             sys.exit(2)
         except (click.Abort, KeyboardInterrupt):
             click.echo("esma: interrupted", err=True)
@@ -46,6 +47,20 @@ class _EsmaGroup(click.Group):
             click.echo("esma: interrupted", err=True)
             sys.exit(130)
         sys.exit(0)
+
+    def _as_flag(self, exc: EsmaError, args: Any) -> str:
+        """The message with a library parameter's name (``depth: ...``) written as the option of
+        the command being run (``--depth: ...``) when the command has that option."""
+        message, name = str(exc), getattr(exc, "parameter", None)
+        if not isinstance(exc, InvalidParameter) or not name:
+            return message
+        words = sys.argv[1:] if args is None else list(args)
+        command = self.commands.get(next((w for w in words if not w.startswith("-")), ""))
+        flag = "--" + name.replace("_", "-")
+        options = {opt for param in getattr(command, "params", ()) for opt in param.opts}
+        if flag not in options or not re.match(rf"{re.escape(name)}\b", message):
+            return message
+        return flag + message[len(name) :]
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:

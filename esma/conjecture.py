@@ -19,13 +19,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from esma.errors import InvalidRecord
-from esma.recurrence import QuasiPolynomial, Recurrence, _all_plain_ints
+from esma.errors import EsmaError, InvalidRecord, all_plain_ints
+from esma.notation import (
+    cf_latex,
+    cf_text,
+    gathered,
+    signs_latex,
+    substitute_constant,
+    text_latex,
+)
+from esma.recurrence import QuasiPolynomial, Recurrence
 
 #: Fields of the JSON record, in the order DESIGN.md lists them.
 FIELDS = (
@@ -111,8 +118,6 @@ class Conjecture:
     @cached_property
     def formula(self) -> str:
         """One readable line: the continued fraction and its general term."""
-        from esma.display import cf_text
-
         cf = cf_text(self.a_prefix[:SHOWN_TERMS], self.signs, tail="…")
         return f"{self.lhs_text} = {cf}, {self._general_term()}"
 
@@ -124,17 +129,47 @@ class Conjecture:
     def latex(self) -> str:
         """The formula in LaTeX, with ``\\cfrac`` and the general term of a_n."""
         qp = self.quasi_polynomial
-        general = qp.latex() if qp is not None else _escape_latex(self.recurrence.formula())
-        from esma.display import cf_latex
-
+        general = qp.latex() if qp is not None else text_latex(self.recurrence.formula())
         cf = cf_latex(self.a_prefix[:SHOWN_TERMS], self.signs)
-        return f"{_lhs_latex(self.lhs, self.constant)} = {cf}" + (rf",\quad {general}")
+        return f"{self._lhs_latex()} = {cf}" + (rf",\quad {general}")
+
+    def latex_block(self, shown: int = 5) -> str:
+        r"""The conjecture for display: value = continued fraction (``shown`` terms), the
+        general term by residue class (or the recurrence), the signs and the digits verified.
+
+        >>> text = example().latex_block()
+        >>> text.startswith(r"\begin{gathered}e - 1 = 2 - \cfrac{1}{3"), "1000 digits" in text
+        (True, True)
+        """
+        cf = cf_latex(self.a_prefix[:shown], self.signs)
+        qp = self.quasi_polynomial
+        if qp is not None:
+            general = qp.cases_latex(self.recurrence.terms(qp.start))
+        else:
+            general = self.recurrence.latex()
+        note = (
+            text_latex("signs ")
+            + signs_latex(self.signs)
+            + text_latex(
+                f" repeated; verified to {self.verified_digits} digits; "
+                f"{self.convergence_rate:.3g} digits per term; id {self.id}"
+            )
+        )
+        return gathered([f"{self._lhs_latex()} = {cf}", general, note])
+
+    def _lhs_latex(self) -> str:
+        """LaTeX of the left-hand side: ``(x + 1)/(x - 1)`` becomes ``\\frac{e + 1}{e - 1}``, and
+        ``x/(2*x + 2)`` of ``exp(2)`` becomes ``\\frac{e^{2}}{2 e^{2} + 2}``."""
+        from esma.constants import lhs_latex
+
+        try:
+            return lhs_latex(self.lhs, self.constant)
+        except EsmaError:  # a record from elsewhere may use names this version cannot parse
+            return text_latex(self.lhs_text)
 
     def _repr_latex_(self) -> str:
         """Jupyter: the formula, a_n by residue class, the signs and the digits verified."""
-        from esma.display import conjecture_latex
-
-        return f"$\\displaystyle {conjecture_latex(self)}$"
+        return f"$\\displaystyle {self.latex_block()}$"
 
     def __str__(self) -> str:
         return self.formula
@@ -241,34 +276,6 @@ def canonical_json(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
-def substitute_constant(lhs: str, constant: str) -> str:
-    """Write the constant in for x, with parentheses where it is not a plain name.
-
-    >>> substitute_constant("(x + 1)/(x - 1)", "e"), substitute_constant("1/x", "exp(2)")
-    ('(e + 1)/(e - 1)', '1/exp(2)')
-    >>> substitute_constant("x**2", "pi/2")
-    '(pi/2)**2'
-    """
-    if lhs.strip() == "x":
-        return constant
-    plain = re.fullmatch(r"\w+(\(.*\))?", constant) and _balanced_call(constant)
-    name = constant if plain else f"({constant})"
-    return re.sub(r"\bx\b", lambda _: name, lhs)
-
-
-def _balanced_call(text: str) -> bool:
-    """True for ``name`` or ``name(...)`` whose outer parentheses enclose everything after it."""
-    if "(" not in text:
-        return True
-    depth = 0
-    for i, ch in enumerate(text[text.index("(") :]):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0:
-            return text.index("(") + i == len(text) - 1
-    return False
-
-
 def _kind(value: Any) -> str:
     return type(value).__name__
 
@@ -280,27 +287,9 @@ def _expect(record: dict, name: str, kind: type) -> None:
 
 def _int_list(record: dict, name: str) -> list[int]:
     value = record[name]
-    if not isinstance(value, list) or not _all_plain_ints(value):
+    if not isinstance(value, list) or not all_plain_ints(value):
         raise InvalidRecord(f"field {name!r} must be a list of integers")
     return value
-
-
-def _escape_latex(text: str) -> str:
-    from esma.display import latex_text
-
-    return r"\text{" + latex_text(text) + "}"
-
-
-def _lhs_latex(lhs: str, constant: str) -> str:
-    """LaTeX of a left-hand side: ``(x + 1)/(x - 1)`` becomes ``\\frac{e + 1}{e - 1}``, and
-    ``x/(2*x + 2)`` of ``exp(2)`` becomes ``\\frac{e^{2}}{2 e^{2} + 2}`` (see :mod:`esma.constants`)."""
-    from esma.constants import lhs_latex
-    from esma.errors import EsmaError
-
-    try:
-        return lhs_latex(lhs, constant)
-    except EsmaError:  # a record from elsewhere may use names this version cannot parse
-        return _escape_latex(substitute_constant(lhs, constant))
 
 
 def example() -> Conjecture:

@@ -65,10 +65,14 @@ def evaluate(terms: Iterable[int], signs: Signs | str = (1,)) -> Fraction:
     for last in convergent_pairs(terms, signs):  # noqa: B007 - the loop keeps the last pair
         pass
     if last is None:
-        raise InvalidParameter("terms: need at least one term to evaluate a continued fraction")
+        raise InvalidParameter(
+            "terms: need at least one term to evaluate a continued fraction", parameter="terms"
+        )
     p, q = last
     if q == 0:
-        raise InvalidParameter("terms: this finite continued fraction divides by zero")
+        raise InvalidParameter(
+            "terms: this finite continued fraction divides by zero", parameter="terms"
+        )
     return Fraction(p, q)
 
 

@@ -58,11 +58,32 @@ def check_int(name: str, value: Any, low: int = 0, high: int | None = None) -> i
     ...
     esma.errors.InvalidParameter: depth: True must be an integer >= 1
     """
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not ok or value < low or (high is not None and value > high):
+    if not is_int(value) or value < low or (high is not None and value > high):
         span = f"from {low} to {high}" if high is not None else f">= {low}"
         raise InvalidParameter(f"{name}: {value!r} must be an integer {span}", parameter=name)
     return int(value)
+
+
+def is_int(value: Any) -> bool:
+    """True for an integer of any kind (int, numpy integer, ...) that is not a bool.
+
+    >>> is_int(3), is_int(True), is_int(3.0)
+    (True, False, False)
+    """
+    # type() first: most values are plain ints, and the ABC check costs several times more.
+    return type(value) is int or (
+        isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    )
+
+
+def all_plain_ints(values: Any) -> bool:
+    """True when every item is exactly ``int`` (not bool, not numpy): the common case of terms
+    and records, checked without an ABC lookup per item.
+
+    >>> all_plain_ints([1, 2**70]), all_plain_ints([1, True])
+    (True, False)
+    """
+    return {int}.issuperset(map(type, values))
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
-from esma.errors import InvalidParameter, PrecisionExhausted
+from esma.errors import InvalidParameter, PrecisionExhausted, check_int
+from esma.notation import cf_latex, cf_text, gathered, signs_latex, text_latex
 from esma.signs import Signs, parse_signs
 
 #: Largest working precision (bits) an expansion may ask of its value before giving up. At 2**20
@@ -76,10 +77,11 @@ def interval_source(value: Any) -> Callable[[int], Interval]:
         return from_bounds
     if isinstance(value, bool) or not isinstance(value, int | Fraction | float):
         raise InvalidParameter(
-            f"value: cannot expand {type(value).__name__}; pass a Constant, int, Fraction or float"
+            f"value: cannot expand {type(value).__name__}; pass a Constant, int, Fraction or float",
+            parameter="value",
         )
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidParameter(f"value: {value} is not a finite number")
+        raise InvalidParameter(f"value: {value} is not a finite number", parameter="value")
     exact = Fraction(value)
     return lambda bits: (exact.numerator, exact.numerator, exact.denominator)
 
@@ -205,8 +207,6 @@ class Expansion:
         }
 
     def __str__(self) -> str:
-        from esma.display import cf_text
-
         return cf_text(self.terms, self.signs)
 
     def latex(self, shown: int = 8) -> str:
@@ -216,9 +216,17 @@ class Expansion:
         \begin{gathered}4 + \cfrac{1}{2 + \cfrac{1}{6 + \cfrac{1}{7}}} \\ a = 4, 2, 6, 7\quad
         \text{4 terms of an exact value, signs }(+)\text{ repeated}\end{gathered}
         """
-        from esma.display import expansion_latex
-
-        return expansion_latex(self, shown)
+        terms = self.terms
+        head = terms[:shown]
+        cf = cf_latex(head, self.signs, finite=self.complete and len(head) == len(terms))
+        listed = ", ".join(map(str, terms[:40])) + (r", \dots" if len(terms) > 40 else "")
+        how = (
+            f"{len(terms)} terms of an exact value"
+            if self.bits == 0
+            else f"{len(terms)} terms, all certified from {self.digits} digits"
+        )
+        note = text_latex(f"{how}, signs ") + signs_latex(self.signs) + text_latex(" repeated")
+        return gathered([cf, f"a = {listed}\\quad {note}"])
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
@@ -257,8 +265,7 @@ def signed_expansion(
     >>> signed_expansion(Fraction(7, 3), "-", 5).terms        # 7/3 = 3 - 1/(2 - 1/2)
     (3, 2, 2)
     """
-    if isinstance(terms, bool) or not isinstance(terms, int) or terms < 1:
-        raise InvalidParameter(f"terms: {terms!r} must be a positive integer")
+    check_int("terms", terms, 1)
     period = parse_signs(signs)
     state = _Precision(bits or initial_bits(terms), max_bits)
     out: list[int] = []

@@ -26,9 +26,8 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from esma.conjecture import Conjecture, canonical_json
-from esma.display import latex_text, signs_latex
 from esma.errors import EsmaError, InvalidRecord
-from esma.signs import format_signs
+from esma.notation import format_signs, latex_text, signs_latex
 
 #: How many partial denominators the CSV column ``a_prefix`` shows.
 CSV_PREFIX_TERMS = 10

@@ -17,8 +17,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from esma.errors import InvalidParameter
-from esma.recurrence import Recurrence, _all_plain_ints, _is_int
+from esma.errors import InvalidParameter, all_plain_ints, check_int, is_int
+from esma.recurrence import Recurrence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "PRIMES",
     "ModularLFSR",
     "berlekamp_massey",
+    "check_modulus",
     "find_recurrence",
     "linear_complexity",
 ]
@@ -110,27 +111,39 @@ def _check_sequence(seq: Any) -> list[int]:
     if isinstance(seq, (str, bytes, dict)) or not hasattr(seq, "__len__"):
         raise InvalidParameter(
             f"seq must be a sequence of integers (list, tuple or 1-D array), "
-            f"got {type(seq).__name__}"
+            f"got {type(seq).__name__}",
+            parameter="seq",
         )
     if getattr(seq, "ndim", 1) != 1:
-        raise InvalidParameter(f"seq must be one-dimensional, got {seq.ndim} dimensions")
+        raise InvalidParameter(
+            f"seq must be one-dimensional, got {seq.ndim} dimensions", parameter="seq"
+        )
     if len(seq) == 0:
-        raise InvalidParameter("seq must hold at least one term, got an empty sequence")
-    if _all_plain_ints(seq):  # the common case (expansions)
+        raise InvalidParameter(
+            "seq must hold at least one term, got an empty sequence", parameter="seq"
+        )
+    if all_plain_ints(seq):  # the common case (expansions)
         return list(seq)
     out = []
     for i, x in enumerate(seq):
-        if not _is_int(x):
-            raise InvalidParameter(f"seq[{i}] must be an integer, got {x!r}")
+        if not is_int(x):
+            raise InvalidParameter(f"seq[{i}] must be an integer, got {x!r}", parameter="seq")
         out.append(int(x))
     return out
 
 
-def _check_modulus(modulus: Any) -> int:
-    if not _is_int(modulus) or not 2 <= modulus < _P_LIMIT or not _is_prime(int(modulus)):
+def check_modulus(modulus: Any) -> int:
+    """``modulus`` as an int if it is a prime below 2**31 (the kernels' int64 products of two
+    residues are then exact), else InvalidParameter naming ``modulus``.
+
+    >>> check_modulus(PRIMES[0]) == PRIMES[0], check_modulus(101)
+    (True, 101)
+    """
+    if not is_int(modulus) or not 2 <= modulus < _P_LIMIT or not _is_prime(int(modulus)):
         raise InvalidParameter(
             f"modulus must be a prime below 2**31 (e.g. esma.massey.PRIMES[0] = {PRIMES[0]}), "
-            f"got {modulus!r}"
+            f"got {modulus!r}",
+            parameter="modulus",
         )
     return int(modulus)
 
@@ -161,15 +174,11 @@ def _run(
 
 def _bm_call(seq: Any, modulus: Any, max_complexity: Any) -> tuple[list[int], int, int, int]:
     terms = _check_sequence(seq)
-    p = _check_modulus(modulus)
+    p = check_modulus(modulus)
     if max_complexity is None:
         bound = len(terms)  # the complexity of n terms is at most n: never abort
-    elif _is_int(max_complexity) and max_complexity >= 0:
-        bound = min(int(max_complexity), len(terms))
     else:
-        raise InvalidParameter(
-            f"max_complexity must be None or an integer >= 0, got {max_complexity!r}"
-        )
+        bound = min(check_int("max_complexity", max_complexity, 0), len(terms))
     c, L = _run(terms, p, bound, _int64(terms))
     return c, L, p, bound
 
@@ -341,7 +350,7 @@ def _confirmed(
     if len(terms) < s + 2 * deg + min_confirm:
         return True, None
     # Trimmed, C(0) = 1, Python ints, s + deg initial terms: what the constructor would check.
-    return True, Recurrence._trusted(tuple(charpoly), s, tuple(terms[: s + deg]))
+    return True, Recurrence.trusted(tuple(charpoly), s, tuple(terms[: s + deg]))
 
 
 def _first_prime_settles(
@@ -406,8 +415,7 @@ def find_recurrence(seq: Sequence[int], *, min_confirm: int = 4) -> Recurrence |
     only confirm it, and are skipped.
     """
     terms = _check_sequence(seq)
-    if not _is_int(min_confirm) or min_confirm < 0:
-        raise InvalidParameter(f"min_confirm must be an integer >= 0, got {min_confirm!r}")
+    check_int("min_confirm", min_confirm, 0)
     n = len(terms)
     wide = _int64(terms)
     lifts: dict[tuple[int, int], _Lift] = {}

@@ -32,7 +32,7 @@ from esma import __version__
 from esma.errors import EsmaError, InvalidParameter, check_int, one_line
 from esma.search import ChunkResult, SearchSpace, run_chunk
 
-#: Seconds to wait for a Dask scheduler to answer before ``--scheduler`` is declared unreachable.
+#: Seconds to wait for a Dask scheduler to answer before it is declared unreachable.
 CONNECT_TIMEOUT = 10.0
 
 #: How often a chunk may be restarted because its worker died (or, on Dask, because it raised)
@@ -178,7 +178,7 @@ class ProcessExecutor(_Closing):
     """
 
     def __init__(self, jobs: int, *, retries: int = RETRIES):
-        self.jobs = check_int("--jobs", jobs, 1)
+        self.jobs = check_int("jobs", jobs, 1)
         self.retries = check_int("retries", retries, 0)
         self._pool = None
 
@@ -266,8 +266,8 @@ class DaskExecutor(_Closing):
 
     Parameters
     ----------
-    address : str
-        The scheduler, e.g. ``tcp://10.0.0.5:8786``.
+    scheduler : str
+        The scheduler's address, e.g. ``tcp://10.0.0.5:8786``.
     retries : int
         Retries of a chunk that raised an exception on a worker.
     timeout : float, optional
@@ -278,22 +278,24 @@ class DaskExecutor(_Closing):
     >>> DaskExecutor("not an address")
     Traceback (most recent call last):
     ...
-    esma.errors.InvalidParameter: --scheduler: 'not an address' is not a scheduler address (missing port number in address 'not an address'); give tcp://HOST:PORT
+    esma.errors.InvalidParameter: scheduler: 'not an address' is not a scheduler address (missing port number in address 'not an address'); give tcp://HOST:PORT
     """
 
-    def __init__(self, address: str, *, retries: int = RETRIES, timeout: float | None = None):
-        if not isinstance(address, str) or not address.strip():
+    def __init__(self, scheduler: str, *, retries: int = RETRIES, timeout: float | None = None):
+        if not isinstance(scheduler, str) or not scheduler.strip():
             raise InvalidParameter(
-                f"--scheduler: {address!r} is not an address; give tcp://HOST:PORT"
+                f"scheduler: {scheduler!r} is not an address; give tcp://HOST:PORT",
+                parameter="scheduler",
             )
-        self.address = address.strip()
+        self.address = scheduler.strip()
         self.retries = check_int("retries", retries, 0)
         self._client = None
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - depends on the install
             raise InvalidParameter(
-                "--scheduler needs Dask: pip install 'esma[distributed]'"
+                "scheduler: Dask is not installed; pip install 'esma[distributed]'",
+                parameter="scheduler",
             ) from None
         seconds = CONNECT_TIMEOUT if timeout is None else timeout
         try:
@@ -301,13 +303,15 @@ class DaskExecutor(_Closing):
             self._client = Client(self.address, timeout=f"{seconds}s", set_as_default=False)
         except ValueError as exc:
             raise InvalidParameter(
-                f"--scheduler: {self.address!r} is not a scheduler address ({one_line(exc)}); "
-                "give tcp://HOST:PORT"
+                f"scheduler: {self.address!r} is not a scheduler address ({one_line(exc)}); "
+                "give tcp://HOST:PORT",
+                parameter="scheduler",
             ) from None
         except OSError as exc:
             raise InvalidParameter(
-                f"--scheduler: no Dask scheduler answers at {self.address} ({one_line(exc)}); "
-                "start one with 'dask scheduler' or check the address"
+                f"scheduler: no Dask scheduler answers at {self.address} ({one_line(exc)}); "
+                "start one with 'dask scheduler' or check the address",
+                parameter="scheduler",
             ) from None
         try:
             self._check_workers()
@@ -326,8 +330,9 @@ class DaskExecutor(_Closing):
             if version != mine:
                 found = "no esma" if isinstance(version, Exception) else f"esma {version}"
                 raise InvalidParameter(
-                    f"--scheduler: worker {worker} has {found}, this is esma {mine}; "
-                    "install the same esma on every worker"
+                    f"scheduler: worker {worker} has {found}, this is esma {mine}; "
+                    "install the same esma on every worker",
+                    parameter="scheduler",
                 )
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
@@ -379,7 +384,7 @@ class DaskExecutor(_Closing):
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (``--jobs`` default): the CPU affinity mask where the
+    """The cores this process may run on (the default ``jobs``): the CPU affinity mask where the
     system has one, so a container limited to 2 of 64 cores starts 2 workers, not 64.
 
     >>> usable_cores() >= 1
@@ -392,7 +397,7 @@ def usable_cores() -> int:
 
 
 def executor_for(jobs: int | None, scheduler: str | None) -> Executor:
-    """The executor for ``--jobs`` / ``--scheduler``.
+    """The executor for ``jobs`` local processes or a Dask ``scheduler``.
 
     Parameters
     ----------
@@ -409,15 +414,16 @@ def executor_for(jobs: int | None, scheduler: str | None) -> Executor:
     >>> executor_for(0, None)
     Traceback (most recent call last):
     ...
-    esma.errors.InvalidParameter: --jobs: 0 must be an integer >= 1
+    esma.errors.InvalidParameter: jobs: 0 must be an integer >= 1
     """
     if scheduler is not None:
         if jobs is not None:
             raise InvalidParameter(
-                "--jobs: not used with --scheduler (the cluster's workers run the chunks)"
+                "jobs: not used with a scheduler (the cluster's workers run the chunks)",
+                parameter="jobs",
             )
         return DaskExecutor(scheduler)
     if jobs is None:
         jobs = usable_cores()
-    check_int("--jobs", jobs, 1)
+    check_int("jobs", jobs, 1)
     return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from esma.errors import InvalidParameter
+from esma.errors import InvalidParameter, check_int, is_int
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -60,9 +60,10 @@ def _terms_and_form(source: Any, n: int | None) -> tuple[list[int], QuasiPolynom
     terms = list(source.terms if isinstance(source, Expansion) else source)
     if n is not None:
         terms = terms[:n]
-    if not terms or not all(isinstance(t, int) and not isinstance(t, bool) for t in terms):
+    if not terms or not all(map(is_int, terms)):
         raise InvalidParameter(
-            "source: give a Conjecture, Recurrence, Expansion or a non-empty list of integers"
+            "source: give a Conjecture, Recurrence, Expansion or a non-empty list of integers",
+            parameter="source",
         )
     from esma.massey import find_recurrence
 
@@ -177,7 +178,8 @@ def _as_value(value: Any, lhs: str) -> Any:
         return _Exact(exact)
     raise InvalidParameter(
         f"value: cannot evaluate {type(value).__name__}; give a constant name or expression, "
-        "a Constant, an int or a Fraction"
+        "a Constant, an int or a Fraction",
+        parameter="value",
     )
 
 
@@ -279,12 +281,11 @@ def plot_convergence(
     ['signs (-)', 'regular CF (+)']
     """
     from esma.conjecture import Conjecture
-    from esma.display import signs_latex
     from esma.expansion import regular_cf, signed_expansion
+    from esma.notation import signs_latex
     from esma.signs import parse_signs
 
-    if isinstance(terms, bool) or not isinstance(terms, int) or terms < 2:
-        raise InvalidParameter(f"terms: {terms!r} must be an integer of at least 2")
+    terms = check_int("terms", terms, 2)
     if isinstance(value, Conjecture):
         from esma.transforms import lhs_value
 

@@ -24,23 +24,17 @@ from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
-from esma.errors import InvalidParameter, InvalidRecord
+from esma.errors import InvalidParameter, InvalidRecord, all_plain_ints, is_int
+from esma.notation import (
+    closed_form_cases,
+    closed_form_latex,
+    closed_form_text,
+    gathered,
+    initial_terms_latex,
+    recurrence_rhs,
+)
 
 __all__ = ["QuasiPolynomial", "Recurrence"]
-
-
-def _is_int(x: object) -> bool:
-    return type(x) is int or (isinstance(x, numbers.Integral) and not isinstance(x, bool))
-
-
-def _all_plain_ints(values: Any) -> bool:
-    """True when every item is exactly ``int`` (not bool, not numpy): the common case of terms
-    and records, checked without an ABC lookup per item.
-
-    >>> _all_plain_ints([1, 2**70]), _all_plain_ints([1, True])
-    (True, False)
-    """
-    return {int}.issuperset(map(type, values))
 
 
 def _unchecked(cls: type, **fields: Any) -> Any:
@@ -56,11 +50,11 @@ def _int_tuple(values: Any, name: str) -> tuple[int, ...] | str:
     """``values`` as a tuple of Python ints, or a one-line complaint naming ``name``."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
         return f"{name} must be a sequence of integers, got {type(values).__name__}"
-    if _all_plain_ints(values):
+    if all_plain_ints(values):
         return tuple(values)
     out = []
     for i, x in enumerate(values):
-        if not _is_int(x):
+        if not is_int(x):
             return f"{name}[{i}] must be an integer, got {x!r}"
         out.append(int(x))
     return tuple(out)
@@ -85,7 +79,7 @@ def _recurrence_problem(charpoly: Any, start: Any, initial: Any) -> str | tuple:
         return f"charpoly must start with 1 (C(0) = 1), got {list(cp)}"
     if len(cp) > 1 and cp[-1] == 0:
         return f"charpoly must end with a nonzero coefficient (trim trailing zeros), got {list(cp)}"
-    if not _is_int(start) or start < 0:
+    if not is_int(start) or start < 0:
         return f"start must be an integer >= 0, got {start!r}"
     init = _int_tuple(initial, "initial")
     if isinstance(init, str):
@@ -132,12 +126,15 @@ class Recurrence:
             object.__setattr__(self, field, value)
 
     @classmethod
-    def _trusted(
-        cls, charpoly: tuple[int, ...], start: int, initial: tuple[int, ...]
-    ) -> Recurrence:
+    def trusted(cls, charpoly: tuple[int, ...], start: int, initial: tuple[int, ...]) -> Recurrence:
         """Build from fields that already pass the constructor's checks (tuples of Python ints,
         as find_recurrence computes them), skipping the checks: on a search's flagged
-        sequences they cost about as much as confirming the recurrence."""
+        sequences they cost about as much as confirming the recurrence. Only for fields esma
+        computed itself; anything else goes through the constructor.
+
+        >>> Recurrence.trusted((1, -1, -1), 0, (0, 1)) == Recurrence((1, -1, -1), 0, (0, 1))
+        True
+        """
         return _unchecked(cls, charpoly=charpoly, start=start, initial=initial)
 
     @property
@@ -160,8 +157,8 @@ class Recurrence:
         >>> Recurrence((1, -1), 1, (7, 5)).terms(4)
         [7, 5, 5, 5]
         """
-        if not _is_int(n) or n < 0:
-            raise InvalidParameter(f"n must be an integer >= 0, got {n!r}")
+        if not is_int(n) or n < 0:
+            raise InvalidParameter(f"n must be an integer >= 0, got {n!r}", parameter="n")
         out = list(self.initial[:n])
         steps = self._steps()
         for k in range(len(out), n):
@@ -257,7 +254,7 @@ class Recurrence:
         """
         _expect_object(d, "recurrence", {"charpoly", "start", "initial"})
         for key in ("charpoly", "initial"):
-            if not isinstance(d[key], list) or not _all_plain_ints(d[key]):
+            if not isinstance(d[key], list) or not all_plain_ints(d[key]):
                 raise InvalidRecord(f"recurrence.{key} must be a list of integers, got {d[key]!r}")
         if not _json_int(d["start"]):
             raise InvalidRecord(f"recurrence.start must be an integer, got {d['start']!r}")
@@ -281,14 +278,7 @@ class Recurrence:
         >>> Recurrence((1, 0, 0, -2, 0, 0, 1), 1, (2, 1, 2, 1, 1, 4, 1)).right_side(latex=True)
         '2a_{n-3} - a_{n-6}'
         """
-        parts = []
-        for j, c in self._steps():
-            mag = "" if abs(c) == 1 else (f"{abs(c)}" if latex else f"{abs(c)}*")
-            parts.append((c < 0, mag + (f"a_{{n-{j}}}" if latex else f"a(n-{j})")))
-        if not parts:
-            return "0"
-        out = ("-" if parts[0][0] else "") + parts[0][1]
-        return out + "".join(f" {'-' if neg else '+'} {text}" for neg, text in parts[1:])
+        return recurrence_rhs(self.charpoly, latex)
 
     def latex(self) -> str:
         r"""LaTeX: the recurrence, the initial terms and the closed form when there is one.
@@ -296,9 +286,15 @@ class Recurrence:
         >>> print(Recurrence((1, -2, 1), 0, (3, 5)).latex())
         \begin{gathered}a_{n} = 2a_{n-1} - a_{n-2}\quad (n \ge 2) \\ a_{0}, \dots, a_{1} = 3, 5 \\ a_{m} = 2m + 3\quad (m \ge 0)\end{gathered}
         """
-        from esma.display import recurrence_latex
-
-        return recurrence_latex(self)
+        rhs = self.right_side(latex=True)
+        lines = [f"a_{{n}} = {rhs}\\quad (n \\ge {self.start + self.order})"]
+        if self.initial:
+            lines.append(initial_terms_latex(self.initial))
+        qp = self.quasi_polynomial()
+        # A constant closed form (a_n = c) says no more than the recurrence and its terms.
+        if qp is not None and self.order > 0 and not (qp.period == 1 and len(qp.polys[0]) == 1):
+            lines.append(qp.cases_latex())
+        return gathered(lines)
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
@@ -340,7 +336,7 @@ def _fit_quasi(
     big_n, mult = found
     deg = max(mult, 1)  # number of interpolation points per class (at least one: zeros)
     # Terms once, for the largest period; a smaller period checks a prefix of them.
-    every = Recurrence._trusted(charpoly, 0, seed).terms(len(seed) + big_n * deg)
+    every = Recurrence.trusted(charpoly, 0, seed).terms(len(seed) + big_n * deg)
     for period in (d for d in range(1, big_n + 1) if big_n % d == 0):
         tail = every[: len(seed) + period * deg]
         # Integer test first: each class must have vanishing deg-th differences over the
@@ -455,8 +451,10 @@ class QuasiPolynomial:
         >>> QuasiPolynomial(0, 2, ((0, 1), (5,))).term(6)
         3
         """
-        if not _is_int(n) or n < self.start:
-            raise InvalidParameter(f"n must be an integer >= start = {self.start}, got {n!r}")
+        if not is_int(n) or n < self.start:
+            raise InvalidParameter(
+                f"n must be an integer >= start = {self.start}, got {n!r}", parameter="n"
+            )
         m, j = divmod(int(n) - self.start, self.period)
         value = _poly_value(self.polys[j], m)
         # Integer-valued polynomials were checked at construction, so this is exact.
@@ -537,29 +535,28 @@ class QuasiPolynomial:
         return self._formula("a")
 
     def _formula(self, var: str) -> str:
-        return ", ".join(
-            f"{var}({self._index(j)}) = {_poly_text(p, latex=False)}"
-            for j, p in enumerate(self.polys)
-        )
+        return closed_form_text(self.start, self.period, self.polys, var)
 
     @cached_property
     def _latex(self) -> str:
-        return ",\\ ".join(
-            f"a_{{{self._index(j)}}} = {_poly_text(p, latex=True)}"
-            for j, p in enumerate(self.polys)
-        )
+        return closed_form_latex(self.start, self.period, self.polys)
 
-    def _index(self, j: int) -> str:
-        step = "m" if self.period == 1 else f"{self.period}m"
-        base = self.start + j
-        return step if base == 0 else f"{base}+{step}"
+    def cases_latex(self, head: Sequence[int] = ()) -> str:
+        r"""The general term as a LaTeX ``cases`` block, one line per residue class.
+
+        ``head`` are the terms before ``start`` (the irregular head), shown after it when given.
+
+        >>> print(QuasiPolynomial(1, 3, ((1,), (2, 2), (1,))).cases_latex())
+        a_{n} = \begin{cases} 1 & n = 1 + 3m \\ 2m + 2 & n = 2 + 3m \\ 1 & n = 3 + 3m \end{cases}\quad (m \ge 0)
+        """
+        return closed_form_cases(self.start, self.period, self.polys, head)
 
 
 def _quasi_problem(start: Any, period: Any, polys: Any) -> str | tuple:
     """Checked ``polys`` as tuples of Fractions, or a one-line description of what is wrong."""
-    if not _is_int(start) or start < 0:
+    if not is_int(start) or start < 0:
         return f"start must be an integer >= 0, got {start!r}"
-    if not _is_int(period) or period < 1:
+    if not is_int(period) or period < 1:
         return f"period must be an integer >= 1, got {period!r}"
     if not isinstance(polys, (tuple, list)) or len(polys) != period:
         return f"polys must hold period = {period} polynomials, got {polys!r}"
@@ -581,38 +578,3 @@ def _quasi_problem(start: Any, period: Any, polys: Any) -> str | tuple:
             return f"polys[{j}] must take integer values at m = 0, 1, ..., got {list(p)}"
         out.append(row)
     return tuple(out)
-
-
-def _coef_text(c: Fraction, latex: bool, frac: str = r"\frac") -> str:
-    """Text of a positive coefficient (``frac``: the LaTeX fraction macro)."""
-    if c.denominator == 1:
-        return str(c.numerator)
-    if latex:
-        return f"{frac}{{{c.numerator}}}{{{c.denominator}}}"
-    return f"({c.numerator}/{c.denominator})"
-
-
-@lru_cache(maxsize=8192)  # few distinct polynomials recur across thousands of records
-def _poly_text(poly: tuple[Fraction, ...], latex: bool, frac: str = r"\frac") -> str:
-    order = range(len(poly) - 1, -1, -1) if latex else range(len(poly))
-    pieces: list[tuple[bool, str]] = []
-    for k in order:
-        c = poly[k]
-        if c == 0:
-            continue
-        mag = abs(c)
-        if k == 0:
-            text = _coef_text(mag, latex, frac)
-            if not latex and c.denominator != 1:
-                text = text[1:-1]  # a lone constant needs no parentheses
-        else:
-            power = "m" if k == 1 else (f"m^{{{k}}}" if latex else f"m^{k}")
-            text = power if mag == 1 else _coef_text(mag, latex, frac) + power
-        pieces.append((c < 0, text))
-    if not pieces:
-        return "0"
-    neg, text = pieces[0]
-    out = ("-" if neg else "") + text
-    for neg, text in pieces[1:]:
-        out += (" - " if neg else " + ") + text
-    return out

@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from esma.errors import InvalidParameter, check_int
-from esma.massey import PRIMES
-from esma.recurrence import _is_int  # one definition of "an integer, not a bool"
+from esma.errors import InvalidParameter, check_int, is_int
+from esma.massey import PRIMES, check_modulus
 from esma.signs import Signs, parse_signs
 
 if TYPE_CHECKING:
@@ -86,28 +85,27 @@ class ScreenOutcome:
     terms: tuple[int, ...] | None
 
 
-def _check_modulus(modulus: object) -> int:
-    from esma.massey import _check_modulus as check  # a prime below 2**31, message naming it
-
-    return check(modulus)
-
-
 def _cf_prefix(name: str, cf: Sequence[int], limit: int) -> list[int]:
     """The usable prefix of a regular continued fraction: up to the first oversized entry."""
+    parameter = name.split("[")[0]  # value_cfs[2] is an item of the parameter value_cfs
     if isinstance(cf, (str, bytes)) or not hasattr(cf, "__len__"):
-        raise InvalidParameter(f"{name}: expected a sequence of integers, got {type(cf).__name__}")
+        raise InvalidParameter(
+            f"{name}: expected a sequence of integers, got {type(cf).__name__}",
+            parameter=parameter,
+        )
     usual = len(cf) and type(cf[0]) is int and abs(cf[0]) <= limit
     if usual and all(type(a) is int and 0 < a <= limit for a in cf[1:]):
         return list(cf)  # the usual case (screening_cf output), checked without ABCs
     out: list[int] = []
     for k, a in enumerate(cf):
-        if not _is_int(a):
-            raise InvalidParameter(f"{name}[{k}]: {a!r} is not an integer")
+        if not is_int(a):
+            raise InvalidParameter(f"{name}[{k}]: {a!r} is not an integer", parameter=parameter)
         a = int(a)
         if k > 0 and a < 1:
             raise InvalidParameter(
                 f"{name}[{k}]: {a} is not a regular continued fraction's partial quotient "
-                "(those after the first are >= 1)"
+                "(those after the first are >= 1)",
+                parameter=parameter,
             )
         if abs(a) > limit:
             break  # a huge quotient ends what int64 can use; the rest is the exact path's
@@ -119,7 +117,9 @@ def _sign_arrays(signs: Sequence[Signs]):
     import numpy as np
 
     if isinstance(signs, str) or not hasattr(signs, "__len__") or len(signs) == 0:
-        raise InvalidParameter("signs: expected a non-empty list of sign periods like (1, -1)")
+        raise InvalidParameter(
+            "signs: expected a non-empty list of sign periods like (1, -1)", parameter="signs"
+        )
     periods = [parse_signs(s) for s in signs]
     width = max(len(s) for s in periods)
     rows = np.zeros((len(periods), width), dtype=np.int64)
@@ -154,7 +154,7 @@ def _run(maps, cfs: list[list[int]], signs, depth, bound, modulus) -> list[Scree
     # The complexity of depth terms is at most depth, so a larger bound means the same (and
     # must not overflow int64 on its way into the kernel).
     bound = min(check_int("bound", bound, 0), depth)
-    p = _check_modulus(modulus)
+    p = check_modulus(modulus)
     sign_rows, sign_lens = _sign_arrays(signs)
     width = max([1] + [len(cf) for cf in cfs])
     cf_rows = np.zeros((len(cfs), width), dtype=np.int64)
@@ -266,20 +266,25 @@ def screen_mobius_block(
     from esma.kernels.screen import MAX_LIMIT
 
     if isinstance(lhs, (str, bytes)) or not hasattr(lhs, "__len__"):
-        raise InvalidParameter(f"lhs: expected a list of RationalLhs, got {type(lhs).__name__}")
+        raise InvalidParameter(
+            f"lhs: expected a list of RationalLhs, got {type(lhs).__name__}", parameter="lhs"
+        )
     maps = np.zeros((len(lhs), 4), dtype=np.int64)
     for i, f in enumerate(lhs):
         num, den = getattr(f, "num", None), getattr(f, "den", None)
         if not isinstance(num, tuple) or not isinstance(den, tuple) or not num or not den:
-            raise InvalidParameter(f"lhs[{i}]: {f!r} is not a RationalLhs")
+            raise InvalidParameter(f"lhs[{i}]: {f!r} is not a RationalLhs", parameter="lhs")
         if len(num) > 2 or len(den) > 2:
             raise InvalidParameter(
                 f"lhs[{i}]: {f!r} has degree {max(len(num), len(den)) - 1}; this screen takes "
-                "Möbius maps (degree 1); use screen_values_block with the value's own expansion"
+                "Möbius maps (degree 1); use screen_values_block with the value's own expansion",
+                parameter="lhs",
             )
         row = (num[1] if len(num) > 1 else 0, num[0], den[1] if len(den) > 1 else 0, den[0])
-        if not all(_is_int(x) for x in row):
-            raise InvalidParameter(f"lhs[{i}]: coefficients of {f!r} must be integers")
+        if not all(is_int(x) for x in row):
+            raise InvalidParameter(
+                f"lhs[{i}]: coefficients of {f!r} must be integers", parameter="lhs"
+            )
         if max(abs(int(x)) for x in row) < 2**31:
             maps[i] = row  # larger coefficients: an all-zero row, left UNDECIDED by the kernel
     cf = _cf_prefix("constant_cf", constant_cf, MAX_LIMIT)
@@ -323,7 +328,10 @@ def screen_values_block(
     from esma.kernels.screen import MAX_LIMIT
 
     if isinstance(value_cfs, (str, bytes)) or not hasattr(value_cfs, "__len__"):
-        raise InvalidParameter("value_cfs: expected a list of continued fractions (lists of int)")
+        raise InvalidParameter(
+            "value_cfs: expected a list of continued fractions (lists of int)",
+            parameter="value_cfs",
+        )
     cfs = [_cf_prefix(f"value_cfs[{i}]", cf, MAX_LIMIT) for i, cf in enumerate(value_cfs)]
     maps = np.zeros((len(cfs), 4), dtype=np.int64)
     maps[:, 0] = 1

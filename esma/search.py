@@ -27,7 +27,7 @@ from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from esma.errors import InvalidParameter, PrecisionExhausted
+from esma.errors import InvalidParameter, PrecisionExhausted, check_int
 from esma.signs import Signs, parse_periods, primitive_periods
 
 if TYPE_CHECKING:
@@ -72,15 +72,13 @@ class SearchSpace:
             periods = parse_periods(periods)
         else:
             periods = parse_periods(f"{periods[0]}-{periods[1]}")
-        depth = options.get("depth", 100)
-        if isinstance(depth, bool) or not isinstance(depth, int) or not 8 <= depth <= 100_000:
-            raise InvalidParameter(f"--depth: {depth!r} must be an integer from 8 to 100000")
+        check_int("depth", options.get("depth", 100), 8, 100_000)
         threshold = options.get("threshold", 0.25)
         if not 0 < threshold <= 0.5:
-            raise InvalidParameter(f"--threshold: {threshold!r} must be in (0, 0.5]")
-        digits = options.get("digits", 1000)
-        if isinstance(digits, bool) or not isinstance(digits, int) or digits < 10:
-            raise InvalidParameter(f"--digits: {digits!r} must be an integer of at least 10")
+            raise InvalidParameter(
+                f"threshold: {threshold!r} must be in (0, 0.5]", parameter="threshold"
+            )
+        check_int("digits", options.get("digits", 1000), 10)
         const = get_constant(constant)
         space = cls(constant=const.text, periods=periods, **options)
         check_lhs_space(space.degree, space.coeff)
@@ -138,7 +136,9 @@ class SearchSpace:
     def chunk(self, index: int) -> list[RationalLhs]:
         """The left-hand sides of chunk ``index``."""
         if not 0 <= index < self.total_chunks:
-            raise InvalidParameter(f"chunk: {index} is not in 0..{self.total_chunks - 1}")
+            raise InvalidParameter(
+                f"index: chunk {index!r} is not in 0..{self.total_chunks - 1}", parameter="index"
+            )
         return self.lhs[index * self.chunk_lhs : (index + 1) * self.chunk_lhs]
 
 

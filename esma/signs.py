@@ -16,6 +16,21 @@ from itertools import product
 
 from esma.errors import InvalidParameter
 
+# format_signs (the inverse of parse_signs) is written in esma.notation with the other texts of
+# formulas; it is part of this module's API too.
+from esma.notation import format_signs
+
+__all__ = [
+    "MAX_PERIOD",
+    "Signs",
+    "format_signs",
+    "is_primitive",
+    "parse_periods",
+    "parse_signs",
+    "primitive_periods",
+    "primitive_root",
+]
+
 Signs = tuple[int, ...]
 
 #: Longest period the enumerator accepts: 2**16 words of length 16 is already a big search.
@@ -43,7 +58,9 @@ def parse_signs(text: str | Signs | list[int]) -> Signs:
     if isinstance(text, str):
         s = text.strip().replace(" ", "")
         if not s:
-            raise InvalidParameter("signs: empty sign period; give e.g. '+-' or '1,-1'")
+            raise InvalidParameter(
+                "signs: empty sign period; give e.g. '+-' or '1,-1'", parameter="signs"
+            )
         if set(s) <= {"+", "-"}:
             values = [1 if ch == "+" else -1 for ch in s]
         else:
@@ -51,16 +68,20 @@ def parse_signs(text: str | Signs | list[int]) -> Signs:
                 values = [int(part) for part in s.split(",")]
             except ValueError:
                 raise InvalidParameter(
-                    f"signs: cannot read {text!r}; write a period like '+-+' or '1,-1,1'"
+                    f"signs: cannot read {text!r}; write a period like '+-+' or '1,-1,1'",
+                    parameter="signs",
                 ) from None
     else:
         values = list(text)
     if not values or any(v not in (1, -1) or isinstance(v, bool) for v in values):
         raise InvalidParameter(
-            f"signs: {text!r} is not a period of +1/-1 values; write e.g. '+-+' or '1,-1,1'"
+            f"signs: {text!r} is not a period of +1/-1 values; write e.g. '+-+' or '1,-1,1'",
+            parameter="signs",
         )
     if len(values) > MAX_PERIOD * 64:
-        raise InvalidParameter(f"signs: period of length {len(values)} is too long")
+        raise InvalidParameter(
+            f"signs: period of length {len(values)} is too long", parameter="signs"
+        )
     return tuple(values)
 
 
@@ -118,19 +139,12 @@ def parse_periods(text: str) -> tuple[int, int]:
             raise ValueError
     except ValueError:
         raise InvalidParameter(
-            f"--periods: cannot read {text!r}; write a range of lengths like '1-3'"
+            f"periods: cannot read {text!r}; write a range of lengths like '1-3'",
+            parameter="periods",
         ) from None
     if a < 1 or b < a or b > MAX_PERIOD:
         raise InvalidParameter(
-            f"--periods: {text!r} is not a range A-B with 1 <= A <= B <= {MAX_PERIOD}"
+            f"periods: {text!r} is not a range A-B with 1 <= A <= B <= {MAX_PERIOD}",
+            parameter="periods",
         )
     return a, b
-
-
-def format_signs(signs: Signs) -> str:
-    """Compact text of a period: ``(1, -1)`` → ``"+-"``.
-
-    >>> format_signs((1, -1, -1))
-    '+--'
-    """
-    return "".join("+" if s > 0 else "-" for s in signs)

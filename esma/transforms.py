@@ -22,7 +22,8 @@ from functools import cached_property
 from itertools import product
 from typing import TYPE_CHECKING
 
-from esma.errors import InvalidParameter
+from esma.errors import InvalidParameter, check_int
+from esma.notation import substitute_constant
 
 if TYPE_CHECKING:
     from flint import arb
@@ -140,14 +141,13 @@ def check_lhs_space(degree: int, coeff: int) -> None:
     >>> check_lhs_space(1, 2) is None
     True
     """
-    if isinstance(degree, bool) or not isinstance(degree, int) or not 1 <= degree <= 4:
-        raise InvalidParameter(f"--degree: {degree!r} must be an integer from 1 to 4")
-    if isinstance(coeff, bool) or not isinstance(coeff, int) or not 1 <= coeff <= 50:
-        raise InvalidParameter(f"--coeff: {coeff!r} must be an integer from 1 to 50")
+    check_int("degree", degree, 1, 4)
+    check_int("coeff", coeff, 1, 50)
     if (2 * coeff + 1) ** (2 * degree + 2) > 5_000_000:
         raise InvalidParameter(
-            f"--degree {degree} --coeff {coeff}: {(2 * coeff + 1) ** (2 * degree + 2):,} "
-            "coefficient lists is too large a space; lower --coeff or --degree"
+            f"coeff: {coeff} with degree {degree} gives {(2 * coeff + 1) ** (2 * degree + 2):,} "
+            "coefficient lists, too large a space; lower it or the degree",
+            parameter="coeff",
         )
 
 
@@ -190,8 +190,6 @@ class LhsValue:
     @property
     def text(self) -> str:
         """The value written out: ``(e + 1)/(e - 1)``."""
-        from esma.conjecture import substitute_constant
-
         return substitute_constant(self.lhs.text, self.constant.text)
 
     def arb(self, bits: int) -> arb:
@@ -217,7 +215,6 @@ def lhs_value(constant: str | Constant, lhs: str = "x") -> Constant:
     >>> lhs_value("e", "(x+1)/(x-1)").text
     '(e + 1)/(e - 1)'
     """
-    from esma.conjecture import substitute_constant
     from esma.constants import Constant, checked_constant, get_constant
     from esma.expr import format_expression, parse_expression, substitute
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from esma.errors import InvalidParameter
+from esma.errors import check_int
 from esma.recurrence import Recurrence
 from esma.signs import Signs
 
@@ -89,8 +89,7 @@ def approve(
     sides that differ by an integer), mostly as int64 block products; the result is the same as
     stepping through them one term at a time.
     """
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 10:
-        raise InvalidParameter(f"digits: {digits!r} must be an integer of at least 10")
+    check_int("digits", digits, 10)
     max_terms = max_terms or max(2000, 4 * digits)
     bits = int(digits / _LOG10_2) + 64
     y = value.arb(bits)
@@ -132,7 +131,7 @@ def _tail(recurrence: Recurrence) -> Recurrence:
     in a_0 give equal tails (same charpoly, start and initial terms), hence one trace."""
     start = max(recurrence.start - 1, 0)
     seed = recurrence.terms(1 + start + recurrence.order)[1:]
-    return Recurrence._trusted(recurrence.charpoly, start, tuple(seed))
+    return Recurrence.trusted(recurrence.charpoly, start, tuple(seed))
 
 
 class _Trace:

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from esma.conjecture import Conjecture, example
 from esma.constants import get_constant, lhs_latex
 from esma.display import (
-    cf_latex,
     conjecture_latex,
     conjectures_html,
     quasi_polynomial_latex,
 )
 from esma.expansion import regular_cf, signed_expansion
+from esma.notation import cf_latex
 from esma.recurrence import QuasiPolynomial, Recurrence
 from esma.transforms import lhs_value
 

@@ -297,14 +297,15 @@ def test_unreachable_scheduler_is_one_clear_line():
         DaskExecutor(address, timeout=1)
     assert time.perf_counter() - started < 10
     message = str(info.value)
-    assert "\n" not in message and message.startswith("--scheduler: no Dask scheduler answers at")
+    assert "\n" not in message and message.startswith("scheduler: no Dask scheduler answers at")
+    assert info.value.parameter == "scheduler"
     assert address in message
 
 
 @pytest.mark.parametrize("address", ["not an address", "foo://bar:1", "tcp://127.0.0.1"])
 def test_malformed_scheduler_address(address):
     pytest.importorskip("distributed")
-    with pytest.raises(InvalidParameter, match=r"^--scheduler: .* give tcp://HOST:PORT$"):
+    with pytest.raises(InvalidParameter, match=r"^scheduler: .* give tcp://HOST:PORT$"):
         DaskExecutor(address, timeout=1)
 
 
@@ -313,7 +314,7 @@ def test_workers_with_another_esma_are_refused(cluster, monkeypatch):
     monkeypatch.setattr("esma.parallel.__version__", "0.0.0")
     with pytest.raises(
         InvalidParameter,
-        match=r"^--scheduler: worker tcp://127\.0\.0\.1:\d+ "
+        match=r"^scheduler: worker tcp://127\.0\.0\.1:\d+ "
         r"has esma \S+, this is esma 0\.0\.0; install the same esma",
     ):
         DaskExecutor(cluster.scheduler_address)
@@ -333,7 +334,7 @@ def test_cli_unreachable_scheduler_writes_nothing(invoke, tmp_path, monkeypatch)
     "args, message",
     [
         (["--jobs", "0"], "--jobs: 0 must be an integer >= 1"),
-        (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs: not used with --scheduler"),
+        (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"], "--jobs: not used with a scheduler"),
     ],
 )
 def test_cli_bad_jobs(invoke, tmp_path, args, message):

@@ -152,17 +152,21 @@ def test_search_is_deterministic():
 @pytest.mark.parametrize(
     "options, match",
     [
-        ({"periods": "0-3"}, "--periods"),
-        ({"periods": "3-1"}, "--periods"),
-        ({"depth": 3}, "--depth"),
-        ({"coeff": 0}, "--coeff"),
-        ({"degree": 0}, "--degree"),
-        ({"digits": 5}, "--digits"),
+        ({"periods": "0-3"}, "periods"),
+        ({"periods": "3-1"}, "periods"),
+        ({"depth": 3}, "depth"),
+        ({"coeff": 0}, "coeff"),
+        ({"degree": 0}, "degree"),
+        ({"digits": 5}, "digits"),
+        ({"threshold": 0.9}, "threshold"),
+        ({"coeff": 50, "degree": 4}, "coeff"),
     ],
 )
 def test_bad_parameters(options, match):
-    with pytest.raises(InvalidParameter, match=match):
+    """The library names its own parameters (the CLI turns them into --options)."""
+    with pytest.raises(InvalidParameter, match=f"^{match}: ") as info:
         SearchSpace.create("e", **options)
+    assert info.value.parameter == match
 
 
 @pytest.mark.parametrize("constant", ["nosuchconstant", "1/3", "exp(1)-exp(1)", "__import__('os')"])

@@ -52,8 +52,9 @@ def test_primitive_root_repeats_to_word(word):
 
 @pytest.mark.parametrize("text", ["0-3", "3-1", "1-99", "a-b", "1-2-3", ""])
 def test_parse_periods_rejects(text):
-    with pytest.raises(InvalidParameter, match="--periods"):
+    with pytest.raises(InvalidParameter, match=r"^periods: ") as info:
         parse_periods(text)
+    assert info.value.parameter == "periods"
 
 
 def test_format_round_trip():

@@ -7,16 +7,24 @@ for rejections, whatever was approved before.
 """
 
 import math
+import subprocess
+import sys
 from itertools import cycle, islice
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from esma import verify
 from esma.convergents import convergent_pairs
-from esma.kernels.convergents import LIMIT, cf_blocks, recurrence_terms
+from esma.kernels.convergents import (
+    LIMIT,
+    cf_blocks,
+    cf_blocks_py,
+    recurrence_terms,
+    recurrence_terms_py,
+)
 from esma.massey import find_recurrence
 from esma.recurrence import Recurrence
 from esma.search import SearchSpace, run
@@ -153,6 +161,101 @@ def test_cf_blocks_multiply_exactly_and_bound_growth(terms, signs, first, stops)
         assert mat == [p[0][0], p[0][1], p[1][0], p[1][1]]
         assert widest.bit_length() <= bits
         k = end + 1
+
+
+# Integers up to the kernels' bound LIMIT = 2**61 that verify lets through, weighted towards
+# the values where int64 arithmetic is closest to wrapping.
+_WIDE = st.one_of(
+    st.integers(-50, 50),
+    st.integers(-LIMIT, LIMIT),
+    st.sampled_from([LIMIT, -LIMIT, LIMIT - 1, 2**60, -(2**60) - 1, 2**31, 2**32 + 1]),
+)
+
+
+def _run_recurrence_terms(charpoly, initial, count):
+    out, valid = recurrence_terms(np.array(charpoly, np.int64), np.array(initial, np.int64), count)
+    return out.tolist(), int(valid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_WIDE, min_size=0, max_size=9).filter(lambda c: not c or c[-1] != 0),
+    st.data(),
+    st.integers(0, 120),
+)
+def test_recurrence_terms_kernel_equals_twin(coeffs, data, count):
+    charpoly = [1, *coeffs]
+    initial = data.draw(st.lists(_WIDE, min_size=len(coeffs), max_size=len(coeffs) + 3))
+    assert _run_recurrence_terms(charpoly, initial, count) == recurrence_terms_py(
+        charpoly, initial, count
+    )
+
+
+@pytest.mark.parametrize(
+    ("charpoly", "initial", "count", "valid"),
+    [
+        ([1, -1], [LIMIT], 50, 50),  # the constant LIMIT: every term at the bound is kept
+        ([1, -1], [LIMIT + 1], 5, 0),  # one past it is not
+        ([1, 0, -1], [-(2**60), 2**60], 9, 9),  # order 2: amax = LIMIT // 2 = 2**60
+        ([1, 0, -1], [-LIMIT, LIMIT], 9, 0),
+        ([1, -2], [2**59], 5, 2),  # 2**59, 2**60; 2**61 is past LIMIT // 2
+        ([1, LIMIT], [1], 5, 1),  # amax = 1: the next term, -LIMIT, is refused
+        ([1, 0, 0, 0, LIMIT], [0, 0, 0, 0], 8, 8),  # order * cmax = 2**63 would wrap
+        ([1, -1, -1], [0, 1], 200, 89),  # Fibonacci: F_88 < 2**60 = LIMIT // 2 < F_89
+        ([1], [], 4, 4),  # order 0: the zero sequence
+        ([1, -1, -1], [0, 1], 1, 1),  # fewer terms asked than given
+    ],
+)
+def test_recurrence_terms_at_the_int64_limits(charpoly, initial, count, valid):
+    twin = recurrence_terms_py(charpoly, initial, count)
+    assert _run_recurrence_terms(charpoly, initial, count) == twin
+    assert twin[1] == valid
+    exact = Recurrence(tuple(charpoly), 0, tuple(initial)).terms(count) if initial else [0] * count
+    assert twin[0][:valid] == exact[:valid]
+
+
+def test_recurrence_terms_never_divide_by_zero():
+    """Order 8 with a coefficient near LIMIT: order * cmax is 2**64, which in int64 is 0; the
+    kernel once divided LIMIT by it and the process died of SIGFPE. Run apart, so that a
+    relapse fails this test instead of killing the test run."""
+    code = (
+        "import numpy as np; from esma.kernels.convergents import LIMIT, recurrence_terms;"
+        "out, valid = recurrence_terms(np.array([1] + [0] * 7 + [LIMIT]), np.zeros(8, np.int64), 12);"
+        "print(out.tolist(), valid)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{[0] * 12} 12\n"  # amax = LIMIT // 8 // LIMIT = 0: zeros are kept
+
+
+def test_approve_refuses_a_wide_recurrence_without_crashing():
+    """The same recurrence in a record (`esma import`, then `esma verify`): all zeros, not e."""
+    rec = Recurrence((1, 0, 0, 0, 0, 0, 0, 0, LIMIT), 0, (0,) * 8)
+    assert approve(lhs_value("e"), rec, (1,)) is None
+
+
+def _run_cf_blocks(terms, signs, first, stops):
+    ends, mats, growth = cf_blocks(
+        np.array(terms, np.int64), np.array(signs, np.int64), first, np.array(stops, np.int64)
+    )
+    return ends.tolist(), mats.tolist(), growth.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_WIDE, min_size=0, max_size=60),
+    st.lists(st.sampled_from([1, -1]), min_size=1, max_size=4),
+    st.integers(1, 5),
+    st.lists(st.integers(1, 70), max_size=5),
+)
+@example([LIMIT, LIMIT, LIMIT], [1], 1, [])  # every matrix its own block
+@example([-LIMIT, 1, -LIMIT, 1], [-1], 1, [])
+@example([1] * 100, [1], 1, [])  # Fibonacci denominators up to the bound
+@example([2**30, 2**31, 2**30, 3], [1, -1], 2, [4, 5])
+@example([0, 0, 5, 0], [1, -1], 1, [3])  # a zero term empties a row entry
+def test_cf_blocks_kernel_equals_twin(terms, signs, first, stops):
+    stops = sorted(set(stops))
+    assert _run_cf_blocks(terms, signs, first, stops) == cf_blocks_py(terms, signs, first, stops)
 
 
 def exact_value(recurrence, signs):

@@ -1,4 +1,5 @@
-"""Continued-fraction convergents in int64 blocks: the small-integer half of Approve.
+"""Continued-fraction convergents in int64 blocks: the small-integer half of Approve, with the
+kernels' plain-Python twins.
 
 Approve multiplies ~600 matrices ``[[a_k, b_{k-1}], [1, 0]]`` into numerators and denominators of
 thousands of bits. Done term by term in Python, that is ~600 interpreted steps of big-integer
@@ -13,6 +14,8 @@ consecutive matrices into blocks whose entries still fit in int64, so Python app
 >>> ends, mats, growth = cf_blocks(terms[:valid], np.array([1, -1]), 1, np.array([4, 64]))
 >>> ends.tolist(), mats.tolist()[0]      # a block ends where n = k + 1 reaches a stop (n = 4)
 ([3, 8], [28, 11, 5, 2])
+>>> cf_blocks_py([3, 2, 5, 2, 7, 2, 9, 2], [1, -1], 1, [4, 64])[1][0]
+[28, 11, 5, 2]
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ def recurrence_terms(charpoly, initial, count):
     cmax = 1
     for j in range(1, order + 1):
         cmax = max(cmax, abs(charpoly[j]))
-    amax = LIMIT // (max(order, 1) * cmax)
+    # Two divisions, not LIMIT // (order * cmax): that product can pass 2**63 (order 8 and a
+    # coefficient near LIMIT wrap to 0, a division by zero that kills the process).
+    amax = LIMIT // max(order, 1) // cmax
     for n in range(min(count, initial.size)):
         if abs(initial[n]) > amax:
             return out, n
@@ -121,3 +126,63 @@ def cf_blocks(terms, signs, first, stops):
         growth[count] = bits
         count += 1
     return ends[:count], mats[:count], growth[:count]
+
+
+def recurrence_terms_py(
+    charpoly: list[int], initial: list[int], count: int
+) -> tuple[list[int], int]:
+    """Plain-Python twin of :func:`recurrence_terms`: same bounds, same results, on lists.
+
+    >>> recurrence_terms_py([1, -1, -1], [0, 1], 6)
+    ([0, 1, 1, 2, 3, 5], 6)
+    """
+    order = len(charpoly) - 1
+    out = [0] * count
+    amax = LIMIT // max(order, 1) // max([1, *map(abs, charpoly[1:])])
+    for n in range(min(count, len(initial))):
+        if abs(initial[n]) > amax:
+            return out, n
+        out[n] = initial[n]
+    for n in range(len(initial), count):
+        acc = -sum(charpoly[j] * out[n - j] for j in range(1, order + 1))
+        if abs(acc) > amax:
+            return out, n
+        out[n] = acc
+    return out, count
+
+
+def cf_blocks_py(
+    terms: list[int], signs: list[int], first: int, stops: list[int]
+) -> tuple[list[int], list[list[int]], list[int]]:
+    """Plain-Python twin of :func:`cf_blocks`: the same blocks, on lists.
+
+    >>> cf_blocks_py([2, 3], [1], 1, [])
+    ([2], [[7, 3, 2, 1]], [4])
+    """
+    ends: list[int] = []
+    mats: list[list[int]] = []
+    growth: list[int] = []
+    stop = 0
+    while stop < len(stops) and stops[stop] <= first:
+        stop += 1
+    i = 0
+    while i < len(terms):
+        p00, p01, p10, p11 = 1, 0, 0, 1
+        widest = 1
+        while i < len(terms):
+            k = first + i
+            a, b = terms[i], signs[(k - 1) % len(signs)]
+            if (p00 and abs(a) > (LIMIT - abs(p10)) // abs(p00)) or (
+                p01 and abs(a) > (LIMIT - abs(p11)) // abs(p01)
+            ):
+                break
+            p00, p01, p10, p11 = a * p00 + b * p10, a * p01 + b * p11, p00, p01
+            widest = max(widest, abs(p00) + abs(p01))
+            i += 1
+            if stop < len(stops) and k + 1 == stops[stop]:
+                stop += 1
+                break
+        ends.append(first + i - 1)
+        mats.append([p00, p01, p10, p11])
+        growth.append(widest.bit_length())
+    return ends, mats, growth

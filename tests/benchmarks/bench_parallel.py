@@ -38,13 +38,13 @@ WORKLOADS = {
 def forget_memos() -> None:
     """Empty esma's in-process memos (Approve's convergent traces, closed forms, LaTeX), which
     would otherwise let a repeated in-process run reuse the work of the previous one."""
-    from esma import constants, recurrence, verify
+    from esma import constants, notation, recurrence, verify
 
     verify._traces().clear()
     for memo in (
         recurrence._fit_quasi,
         recurrence._cyclotomic_structure,
-        recurrence._poly_text,
+        notation.poly_text,
         constants.lhs_latex,
     ):
         memo.cache_clear()
