@@ -244,7 +244,7 @@ def _start_of_positivity(p: Poly, strict: bool, cap: int) -> int | None:
 
 
 def _poly_json(p: Poly) -> list:
-    return [c if isinstance(c, int) else f"{c.numerator}/{c.denominator}" for c in p]
+    return [c if isinstance(c, int) else c.numerator if c.denominator == 1 else f"{c}" for c in p]
 
 
 # --------------------------------------------------------------------------------------------
@@ -657,7 +657,7 @@ def prove(conjecture: Conjecture) -> Proof:
     while True:
         run = _exact_run(m, theorem, signs, big_l * j1, run)
         n1 = run.boundaries[big_l * j1][4]
-        if n1 >= qp.start:
+        if n1 >= max(qp.start, 1):
             break
         j1 += 1
     if not _same_map(run.boundaries[big_l * j1], s, j1) or n1 % len(signs) != phase:
