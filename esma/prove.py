@@ -87,7 +87,7 @@ if TYPE_CHECKING:
     from esma.conjecture import Conjecture
     from esma.theorems import Theorem
 
-__all__ = ["Proof", "mobius_of_lhs", "prove"]
+__all__ = ["Proof", "clear_caches", "mobius_of_lhs", "prove"]
 
 #: Largest super-block tried, in blocks of the theorem (constant blocks of a quadratic
 #: irrational may need longer ones: they are cheap).
@@ -95,6 +95,8 @@ MAX_L = 6
 MAX_L_PERIODIC = 24
 #: Largest j₁ accepted: the base case is an exact run over j₁ super-blocks.
 MAX_J1 = 400
+#: Blocks of the theorem the exact run covers before the induction is looked up or guessed.
+FIRST_BLOCKS = 16
 #: Degree of the boundary polynomials tried.
 MAX_DEGREE = 6
 #: Fitting points beyond the degree, to confirm a guess before it is checked symbolically.
@@ -627,40 +629,42 @@ def prove(conjecture: Conjecture) -> Proof:
         )
     signs = tuple(conjecture.signs)
     periodic = all(beta == 0 for _, beta in theorem.block)
-    run = _exact_run(m, theorem, signs, 40, None)
-    step = guess = None
-    for blocks in (40, 120, 400):
-        run = _exact_run(m, theorem, signs, blocks, run)
-        found = _check_prefix(conjecture, run.out)
-        if found is not None:
-            return Proof("refuted", theorem.citation, found)
-        for big_l in range(1, (MAX_L_PERIODIC if periodic else MAX_L) + 1):
-            guess = _guess(run, big_l, len(signs))
-            if guess is None:
-                continue
-            s, fit_start, phase = guess
-            step = _super_block(theorem, big_l, signs, phase, s)
-            if step is not None:
-                break
-        if step is not None:
-            break
-    if step is None:
-        return Proof(
-            "conjectured",
-            theorem.citation,
-            "no super-block of up to "
-            f"{MAX_L_PERIODIC if periodic else MAX_L} blocks closes the induction",
-        )
+    run = _exact_run(m, theorem, signs, FIRST_BLOCKS, None)
+    # Records that share a tail (one continued fraction up to a finite head) reach the same
+    # state, up to sign, at the same block boundary with the same sign phase; from there the
+    # run is the same, so the induction found for one serves them all.
+    point = run.boundaries[FIRST_BLOCKS]
+    key = (theorem, signs, _normal(point[:4]), point[4] % len(signs))
+    found = _INDUCTIONS.get(key)
+    if found is None:
+        found = _find_induction(m, theorem, signs, run)
+        if found is None:
+            refuted = _check_prefix(conjecture, run.out)
+            if refuted is not None:
+                return Proof("refuted", theorem.citation, refuted)
+            return Proof(
+                "conjectured",
+                theorem.citation,
+                "no super-block of up to "
+                f"{MAX_L_PERIODIC if periodic else MAX_L} blocks closes the induction",
+            )
+        if len(_INDUCTIONS) >= 4096:
+            _INDUCTIONS.clear()
+        _INDUCTIONS[key] = found
+    big_l, s, fit_start, phase, step = found
     # The base case: the exact run up to boundary j1, past the fit, the side conditions, and
     # the start of the record's quasi-polynomial.
-    j1 = max(step.j1, fit_start)
-    while True:
-        run = _exact_run(m, theorem, signs, big_l * j1, run)
-        n1 = run.boundaries[big_l * j1][4]
-        if n1 >= max(qp.start, 1):
+    # (S fits this record from its boundary FIRST_BLOCKS on, and maybe earlier.)
+    for j1 in (max(step.j1, fit_start), max(step.j1, -(-FIRST_BLOCKS // big_l))):
+        while True:
+            run = _exact_run(m, theorem, signs, big_l * j1, run)
+            n1 = run.boundaries[big_l * j1][4]
+            if n1 >= max(qp.start, 1):
+                break
+            j1 += 1
+        if _same_map(run.boundaries[big_l * j1], s, j1) and n1 % len(signs) == phase:
             break
-        j1 += 1
-    if not _same_map(run.boundaries[big_l * j1], s, j1) or n1 % len(signs) != phase:
+    else:
         return Proof(
             "conjectured", theorem.citation, "the exact run does not reach the guessed state"
         )
@@ -701,6 +705,27 @@ def prove(conjecture: Conjecture) -> Proof:
     )
 
 
+#: Inductions found, by (theorem, signs, state and phase at boundary FIRST_BLOCKS).
+_INDUCTIONS: dict[tuple, tuple] = {}
+
+
+def _find_induction(m: tuple, theorem: Theorem, signs: tuple, run: _Run) -> tuple | None:
+    """(L, S, first boundary S fits, phase, step) for the first super-block size that closes
+    the induction, extending the exact run as needed; None when none does."""
+    periodic = all(beta == 0 for _, beta in theorem.block)
+    for blocks in (FIRST_BLOCKS, 3 * FIRST_BLOCKS, 10 * FIRST_BLOCKS):
+        run = _exact_run(m, theorem, signs, blocks, run)
+        for big_l in range(1, (MAX_L_PERIODIC if periodic else MAX_L) + 1):
+            guess = _guess(run, big_l, len(signs))
+            if guess is None:
+                continue
+            s, fit_start, phase = guess
+            step = _super_block(theorem, big_l, signs, phase, s)
+            if step is not None:
+                return big_l, s, fit_start, phase, step
+    return None
+
+
 def _check_prefix(conjecture: Conjecture, proven: list[int]) -> str | None:
     claimed = conjecture.recurrence.terms(len(proven))
     for n, (x, y) in enumerate(zip(proven, claimed, strict=True)):
@@ -716,6 +741,7 @@ def _compare_closed_form(
     m, period, start = len(emitted), qp.period, qp.start
     lcm = math.lcm(m, period)
     reps = lcm // m  # super-blocks per common period
+    polys = [_norm(p) for p in qp.polys]
     worst = None
     for v in range(reps):
         for i, e in enumerate(emitted):
@@ -723,7 +749,7 @@ def _compare_closed_form(
             offset = n1 + m * v + i - start
             r = offset % period
             proven = _pcompose_linear(e, reps, j1 + v)
-            claimed = _pcompose_linear(qp.polys[r], lcm // period, offset // period)
+            claimed = _pcompose_linear(polys[r], lcm // period, offset // period)
             diff = _psub(proven, _norm(claimed))
             if diff:
                 u = next(u for u in range(len(diff) + 1) if _peval(diff, u) != 0)
@@ -754,3 +780,9 @@ def _positive_terms(
             if p and not all(c >= 0 for c in _pshift(p, j1)):
                 return False
     return True
+
+
+def clear_caches() -> None:
+    """Forget the inductions found so far (for benchmarks of cold proofs)."""
+    _INDUCTIONS.clear()
+    _super_block.cache_clear()
