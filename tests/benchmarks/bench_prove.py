@@ -118,7 +118,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             command = [sys.executable, "-m", "esma", "search", "e", "--coeff", "2"]
-            command += ["--periods", "1-4", "--db", str(Path(tmp) / "e.db"), "--quiet"]
+            command += ["--periods", "1-4", "--db", str(Path(tmp) / "e.db")]
             subprocess.run(command, check=True, capture_output=True)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cli.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
