@@ -78,8 +78,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from esma.constants import NAMED_CONSTANTS, parse_expression
+from esma.constants import NAMED_CONSTANTS
 from esma.errors import EsmaError
+from esma.expr import parse_expression
 
 __all__ = ["CheckResult", "CheckSummary", "check", "check_jsonl"]
 

@@ -262,7 +262,7 @@ def mobius_of_lhs(lhs: str) -> tuple[tuple[int, int, int, int], bool] | str:
     >>> mobius_of_lhs("x**2 + x")
     'left-hand side is not a Möbius map of the constant or of its square'
     """
-    from esma.constants import parse_expression
+    from esma.expr import parse_expression
 
     try:
         num, den = _rational_function(parse_expression(lhs, variables=("x",)))

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 from esma.errors import EsmaError
 
 if TYPE_CHECKING:
-    from esma.constants import Expr
+    from esma.expr import Expr
 
 __all__ = ["THEOREMS", "Family", "Theorem", "describe", "theorem_for", "theorem_for_square"]
 
@@ -166,7 +166,8 @@ def describe(text: str) -> tuple | None:
     >>> describe("sqrt(e)"), describe("(1 + sqrt(5))/2")
     (('exp', Fraction(1, 2)), ('surd', Fraction(1, 2), Fraction(1, 2), 5))
     """
-    from esma.constants import NAMED_CONSTANTS, parse_expression
+    from esma.constants import NAMED_CONSTANTS
+    from esma.expr import parse_expression
 
     if not isinstance(text, str):
         return None
