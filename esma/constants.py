@@ -60,6 +60,7 @@ __all__ = [
     "Constant",
     "Expr",
     "evaluate",
+    "evaluate_once",
     "format_expression",
     "get_constant",
     "parse_expression",
@@ -757,6 +758,54 @@ def evaluate(expr: Expr, bits: int, env: Mapping[str, flint.arb] | None = None) 
                     f"certify {bits} bits at {prec} bits of working precision"
                 )
         prec = min(2 * prec, cap)
+
+
+def evaluate_once(expr: Expr, prec: int, env: Mapping[str, flint.arb] | None = None) -> flint.arb:
+    """One evaluation at working precision ``prec``, however wide the ball comes out.
+
+    For variables known only to lie in a ball (a number given by its digits): the result holds
+    the value of ``expr`` at every point of that ball, with no promise of accuracy, where
+    :func:`evaluate` would raise the precision until the ball is narrow.
+
+    Raises
+    ------
+    InvalidExpression
+        When the value is undefined or not real somewhere in the ball, or the ball is too wide
+        to tell (a pole, a zero denominator or a branch point inside it).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> y = evaluate_once(parse_expression("1/x", variables=("x",)), 64, {"x": arb(2, 0.01)})
+    >>> bool(y.contains(arb(1) / 2)), bool(y.rad() > 0.001)
+    (True, True)
+    """
+    prec = _check_bits(prec, "prec")
+    if not isinstance(expr, Expr):
+        raise InvalidParameter(
+            f"expr must be an Expr from parse_expression, got {type(expr).__name__}"
+        )
+    from flint import ctx
+
+    values = _check_env(env)
+    try:
+        with ctx.workprec(prec):
+            ball = _Evaluator(values).ball(expr)
+    except _Ambiguous as ambiguous:
+        raise InvalidExpression(
+            f"{ambiguous.message} somewhere in the interval of the given number"
+        ) from None
+    except EsmaError:
+        raise
+    except (ArithmeticError, ValueError, RecursionError, MemoryError) as error:
+        raise InvalidExpression(
+            f"cannot evaluate '{_text(expr)}': {type(error).__name__}"
+        ) from None
+    if not ball.is_finite():
+        raise InvalidExpression(
+            f"'{_text(expr)}' is unbounded somewhere in the interval of the given number"
+        )
+    return ball
 
 
 def _check_bits(bits: object, label: str) -> int:
