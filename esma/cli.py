@@ -185,34 +185,23 @@ def recurrence_cmd(source, as_json: bool) -> None:
     """Find the linear recurrence of an integer sequence read from SOURCE (a file, or - for stdin).
 
     Integers may be separated by spaces, commas or newlines; an OEIS b-file ("n a(n)" lines,
-    '#' comments) is read as the sequence a(n).
+    '#' comments, n counting up by one) is read as the sequence a(n) with its own indices. At
+    most 10,000 terms of at most 4,000 digits each.
 
     \b
     Example:
       echo 1 2 3 2 5 2 7 2 9 2 11 2 13 2 15 | esma recurrence
     """
-    from esma.massey import find_recurrence
-    from esma.sequences import parse_sequence
+    from esma.sequences import read_sequence, sequence_recurrence
 
-    seq = parse_sequence(source.read(), name=getattr(source, "name", "input"))
-    rec = find_recurrence(seq)
+    result = sequence_recurrence(
+        read_sequence(source.read(), name=getattr(source, "name", "input"))
+    )
     if as_json:
-        qp = rec.quasi_polynomial() if rec else None
-        _print_json(
-            {
-                "found": rec is not None,
-                "recurrence": rec.to_dict() if rec else None,
-                "quasi_polynomial": qp.to_dict() if qp else None,
-            }
-        )
+        _print_json(result.to_dict())
         return
-    if rec is None:
-        click.echo(f"no linear recurrence found in {len(seq)} terms")
-        return
-    click.echo(rec.formula())
-    qp = rec.quasi_polynomial()
-    if qp is not None:
-        click.echo(qp.formula())
+    for line in result.lines():
+        click.echo(line)
 
 
 @cli.command("search")
