@@ -135,9 +135,9 @@ def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
     """Expand CONSTANT (or --lhs of it) into a certified signed continued fraction.
 
     CONSTANT is a name (see 'esma constants'), an expression such as "exp(2)", or a decimal
-    with at least 30 significant digits. A number given by its digits (or --value-file) is the
-    interval of +/- half a unit in its last digit: the expansion stops where the digits stop
-    deciding the next term.
+    with at least 30 significant digits (a negative one after '--'). A number given by its
+    digits (or --value-file) is the interval of +/- half a unit in its last digit: the expansion
+    stops where the digits stop deciding the next term.
 
     \b
     Example:
@@ -684,6 +684,7 @@ def identify_cmd(digits, value_file, name, constants, degree, max_height, as_jso
     Small integer relations are found with LLL and each is checked to every given digit in
     ball arithmetic. Relations the digits cannot tell from chance are not searched: the height
     bound is lowered (and says so) when the digits are few. Nothing found is not an error.
+    A negative number goes after '--' (esma identify -- -0.46...).
 
     \b
     Example:

@@ -472,40 +472,48 @@ class _Scanner:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
-        self.tokens = [
-            (m.group(), m.start())
-            for m in _TOKEN.finditer(text)
-            if not (m.group()[0].isspace() or m.group()[0] == "#")
-        ]
-        self.i = 0
+        # Lazily, one token ahead: a hostile file of four million punctuation marks is refused
+        # at its first one, never held as four million tokens.
+        self._tokens = _TOKEN.finditer(text)
+        self.tok: str | None = None
+        self.pos = 0  # where self.tok starts (len(text) at the end)
         self.count = 0  # digits read so far (centre and radius)
+        self._advance()
+
+    def _advance(self) -> None:
+        for m in self._tokens:
+            first = m.group()[0]
+            if not (first.isspace() or first == "#"):
+                self.tok, self.pos = m.group(), m.start()
+                return
+        self.tok, self.pos = None, len(self.text)
 
     def peek(self) -> str | None:
-        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+        return self.tok
 
     def take(self) -> str:
-        self.i += 1
-        return self.tokens[self.i - 1][0]
+        tok = self.tok
+        self._advance()
+        return tok
 
     def accept(self, *choices: str) -> bool:
-        if self.peek() in choices:
-            self.i += 1
+        if self.tok in choices:
+            self._advance()
             return True
         return False
 
-    def where(self, i: int | None = None) -> str:
-        i = self.i if i is None else i
-        if i >= len(self.tokens):
+    def where(self, pos: int | None = None) -> str:
+        pos = self.pos if pos is None else pos
+        if pos >= len(self.text):
             return f"{self.source}: at the end"
-        pos = self.tokens[i][1]
         line = self.text.count("\n", 0, pos) + 1
         column = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
         if line == 1 and "\n" not in self.text:
             return f"{self.source}, column {column}"
         return f"{self.source}, line {line}, column {column}"
 
-    def fail(self, what: str, i: int | None = None) -> InvalidParameter:
-        return InvalidParameter(f"digits: {self.where(i)}: {what}; {_HINT}", parameter="digits")
+    def fail(self, what: str, pos: int | None = None) -> InvalidParameter:
+        return InvalidParameter(f"digits: {self.where(pos)}: {what}; {_HINT}", parameter="digits")
 
     def unexpected(self) -> InvalidParameter:
         tok = self.peek()
@@ -604,13 +612,14 @@ def parse_digits(text: str, *, source: str = "digits", name: str | None = None) 
     if scan.peek() is None:
         raise InvalidParameter(f"digits: {source}: no number found; {_HINT}", parameter="digits")
     bracket = scan.accept("[")
-    start = scan.i
+    start = scan.pos
     sign, whole, fraction, exponent, truncated = scan.decimal(signed=True)
     radius: Fraction | None = None
+    plus_minus = scan.pos
     if scan.accept("+/-", "±"):
         if truncated:
-            raise scan.fail("give either '...' (digits cut) or a radius, not both", scan.i - 1)
-        r_at = scan.i
+            raise scan.fail("give either '...' (digits cut) or a radius, not both", plus_minus)
+        r_at = scan.pos
         _, r_whole, r_fraction, r_exp, r_cut = scan.decimal(signed=False)
         if r_cut:
             raise scan.fail("a radius cannot end in '...'", r_at)
@@ -658,6 +667,10 @@ def read_digits(stream: IO, *, source: str, name: str | None = None) -> Digits:
     16
     """
     raw = stream.read(MAX_CHARACTERS + 1)
+    if len(raw) > MAX_CHARACTERS:
+        raise InvalidParameter(
+            f"digits: {source} has more than {MAX_CHARACTERS:,} characters", parameter="digits"
+        )
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
