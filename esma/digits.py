@@ -91,15 +91,6 @@ def _pow10(n: int) -> int:
     return int(gmpy2.mpz(10) ** n)
 
 
-def _digit_text(n: int) -> str:
-    """Decimal text of a nonnegative integer of any length."""
-    if n.bit_length() < 13000:
-        return str(n)
-    import gmpy2
-
-    return gmpy2.mpz(n).digits(10)
-
-
 @dataclass(frozen=True)
 class Digits:
     """A real number known from decimal digits: every number in [centre − radius, centre + radius].
@@ -270,10 +261,10 @@ class Digits:
         >>> parse_digits("2.50").sha256 == parse_digits("2.5 0").sha256 != parse_digits("2.5").sha256
         True
         """
+        # Hexadecimal: Python writes ints of any size in base 16 (its 4,300-digit limit is
+        # for decimal text only), and the interval is the number's whole content.
         lo, hi, den = self._interval
-        text = f"{lo}/{den}:{hi}/{den}" if den.bit_length() < 13000 else None
-        if text is None:
-            text = ":".join(_digit_text(abs(v)) + ("-" if v < 0 else "") for v in (lo, hi, den))
+        text = f"{lo:x}/{hi:x}/{den:x}"
         return hashlib.sha256(text.encode("ascii")).hexdigest()
 
     def with_name(self, name: str | None) -> Digits:
@@ -352,7 +343,7 @@ def _radius_text(r: Fraction) -> str:
     power of ten with many digits."""
     num, den = r.numerator, r.denominator
     if den == 1:
-        return str(num) if num.bit_length() < 13000 else f"{_digit_text(num)}"
+        return str(num)  # below 10**MAX_ORDER: printable
     k = _decimal_length(den) - 1
     if den == _pow10(k) and k > 6 and num < 10**6:
         return f"{num}e-{k}"

@@ -189,7 +189,7 @@ class Identification:
         return (
             ", ".join(parts)
             + f" over {', '.join(self.constants)}, from {self.digits} digits"
-            + ("" if self.degree == 2 else " (--degree 2 adds rational functions)")
+            + ("" if self.degree == 2 else " (degree 2 adds rational functions)")
         )
 
     def lowered(self) -> str | None:

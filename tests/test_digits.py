@@ -197,8 +197,8 @@ def test_expansion_terms_are_the_true_terms(name, digits):
             assert_maximal(x, exp, signs)
 
 
-@pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("digits", [60, 200])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("digits", [60, 200, 1000])
 def test_random_reals(seed, digits):
     rng = random.Random(seed * 1000 + digits)
     exact = Fraction(rng.randrange(10 ** (3 * digits - 1), 10 ** (3 * digits)), 10 ** (3 * digits))
