@@ -133,36 +133,64 @@ def constants_cmd(as_json: bool) -> None:
 
 
 @cli.command("expand")
-@click.argument("constant")
+@click.argument("constant", required=False)
+@click.option(
+    "--value-file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE",
+    help="Read the number's decimal digits from FILE ('-' for stdin) instead of CONSTANT; "
+    "'[x +/- r]' gives an explicit radius.",
+)
+@click.option("--name", default=None, help="Name a number given by its digits in the output.")
 @click.option("--lhs", default="x", show_default=True, help="Expand this expression in x.")
 @click.option("--signs", default="+", show_default=True, help="One sign period: '+-' or '1,-1'.")
 @click.option("--terms", default=20, show_default=True, type=int, help="Number of terms.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def expand_cmd(constant: str, lhs: str, signs: str, terms: int, as_json: bool) -> None:
+def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
     """Expand CONSTANT (or --lhs of it) into a certified signed continued fraction.
 
-    CONSTANT is a name (see 'esma constants') or an expression such as "exp(2)".
+    CONSTANT is a name (see 'esma constants'), an expression such as "exp(2)", or a decimal
+    with at least 30 significant digits (a negative one after '--'). A number given by its
+    digits (or --value-file) is the interval of +/- half a unit in its last digit: the expansion
+    stops where the digits stop deciding the next term.
 
     \b
     Example:
       esma expand e --lhs "(x+1)/(x-1)" --signs + --terms 10
+      esma expand --value-file digits.txt --name c --terms 50
     """
+    from esma.digits import value_of
     from esma.expansion import signed_expansion
-    from esma.transforms import lhs_value
 
     if terms < 1 or terms > 1_000_000:
         raise EsmaError(f"--terms: {terms} must be between 1 and 1000000")
-    value = lhs_value(constant, lhs)
+    number = _number_argument(constant, value_file, name)
+    value = value_of(number, lhs)
     expansion = signed_expansion(value, signs, terms)
     if as_json:
         _print_json(expansion.to_dict())
         return
-    click.echo(f"{value.text} = {expansion}")
-    click.echo("a = " + ", ".join(map(str, expansion.terms)))
+    if expansion.terms:
+        click.echo(f"{value.text} = {expansion}")
+        click.echo("a = " + ", ".join(map(str, expansion.terms)))
+    count = expansion.certified_terms
+    if expansion.data_digits is not None and expansion.bits:
+        source = value.describe()
+        if not expansion.exhausted:
+            click.echo(f"{count} terms, all certified from {source}")
+        elif count:
+            click.echo(f"{count} terms, certified from {source}; give more digits for more terms")
+        else:
+            click.echo(
+                f"no term is certified from {source}: the numbers they allow differ already "
+                "in a_0; give more digits"
+            )
+        return
     click.echo(
-        f"{expansion.certified_terms} terms, all certified from {expansion.digits} digits"
+        f"{count} terms, all certified from {expansion.digits} digits"
         if expansion.bits
-        else f"{expansion.certified_terms} terms (exact value)"
+        else f"{count} terms (exact value)"
     )
 
 
@@ -173,34 +201,23 @@ def recurrence_cmd(source, as_json: bool) -> None:
     """Find the linear recurrence of an integer sequence read from SOURCE (a file, or - for stdin).
 
     Integers may be separated by spaces, commas or newlines; an OEIS b-file ("n a(n)" lines,
-    '#' comments) is read as the sequence a(n).
+    '#' comments, n counting up by one) is read as the sequence a(n) with its own indices. At
+    most 10,000 terms of at most 4,000 digits each.
 
     \b
     Example:
       echo 1 2 3 2 5 2 7 2 9 2 11 2 13 2 15 | esma recurrence
     """
-    from esma.massey import find_recurrence
-    from esma.sequences import parse_sequence
+    from esma.sequences import read_sequence, sequence_recurrence
 
-    seq = parse_sequence(source.read(), name=getattr(source, "name", "input"))
-    rec = find_recurrence(seq)
+    result = sequence_recurrence(
+        read_sequence(source.read(), name=getattr(source, "name", "input"))
+    )
     if as_json:
-        qp = rec.quasi_polynomial() if rec else None
-        _print_json(
-            {
-                "found": rec is not None,
-                "recurrence": rec.to_dict() if rec else None,
-                "quasi_polynomial": qp.to_dict() if qp else None,
-            }
-        )
+        _print_json(result.to_dict())
         return
-    if rec is None:
-        click.echo(f"no linear recurrence found in {len(seq)} terms")
-        return
-    click.echo(rec.formula())
-    qp = rec.quasi_polynomial()
-    if qp is not None:
-        click.echo(qp.formula())
+    for line in result.lines():
+        click.echo(line)
 
 
 @cli.command("search")
@@ -603,3 +620,108 @@ def import_cmd(files: tuple[str, ...], db: str) -> None:
             added, known = store.import_conjectures(conjs, source=path)
             new, present = new + added, present + known
     click.echo(f"imported {new} new, {present} already present")
+
+
+# -- numbers given by their digits ----------------------------------------------------------------
+
+
+def _file_name(stream) -> str:
+    """How error messages name an opened --value-file ('stdin' for '-')."""
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) and name not in ("-", "<stdin>") else "stdin"
+
+
+def _number_argument(constant: str | None, value_file, name: str | None):
+    """The number a command works on: CONSTANT (a name, an expression, or a long decimal) or
+    the digits in --value-file, named by --name."""
+    from esma.digits import Digits, read_digits, read_number
+
+    if (constant is None) == (value_file is None):
+        raise click.UsageError("give CONSTANT or --value-file FILE (one of them)")
+    if value_file is not None:
+        source = _file_name(value_file)
+        return read_digits(value_file, source=source, name=name)
+    number = read_number(constant)
+    if isinstance(number, Digits):
+        return number.with_name(name)
+    if name is not None:
+        raise click.UsageError("--name names a number given by its digits; CONSTANT has a name")
+    return number
+
+
+def _digits_argument(digits: str | None, value_file, name: str | None):
+    """The digits a command reads: DIGITS as typed, or --value-file FILE ('-' for stdin)."""
+    from esma.digits import parse_digits, read_digits
+
+    if (digits is None) == (value_file is None):
+        raise click.UsageError("give DIGITS or --value-file FILE (one of them)")
+    if value_file is not None:
+        source = _file_name(value_file)
+        return read_digits(value_file, source=source, name=name)
+    return parse_digits(digits, source="DIGITS", name=name)
+
+
+@cli.command("identify")
+@click.argument("digits", required=False)
+@click.option(
+    "--value-file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE",
+    help="Read the digits from FILE ('-' for stdin) instead of DIGITS.",
+)
+@click.option("--name", default=None, help="Name the number in the output [default: y].")
+@click.option(
+    "--constants",
+    default=None,
+    help="Comma-separated names or expressions to try, e.g. e,pi,exp(2) "
+    "[default: every named constant].",
+)
+@click.option(
+    "--degree",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 2),
+    help="1: Möbius maps (a*c + b)/(d*c + e) and quadratic irrationals; "
+    "2: also P(c)/Q(c) of degree 2.",
+)
+@click.option(
+    "--max-height",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 10**6),
+    help="Largest |coefficient| of a relation (lowered when the digits cannot tell it from "
+    "chance).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per relation.")
+def identify_cmd(digits, value_file, name, constants, degree, max_height, as_json) -> None:
+    """Identify DIGITS as y = M(c), a Möbius (or degree-2) image of a constant, or a quadratic.
+
+    Small integer relations are found with LLL and each is checked to every given digit in
+    ball arithmetic. Relations the digits cannot tell from chance are not searched: the height
+    bound is lowered (and says so) when the digits are few. Nothing found is not an error.
+    A negative number goes after '--' (esma identify -- -0.46...).
+
+    \b
+    Example:
+      esma identify 3.7459301206079792731550060153270346756406079032262
+      esma identify --value-file y.txt --constants e,pi --degree 2 --json
+    """
+    from esma.identify import identify, split_constants
+
+    number = _digits_argument(digits, value_file, name)
+    chosen = split_constants(constants) if constants is not None else None
+    found = identify(number, chosen, degree=degree, max_height=max_height)
+    if as_json:
+        for relation in found.relations:
+            _print_json(relation.to_dict())
+        return
+    for relation in found.relations:
+        click.echo(str(relation))
+        if relation.search:
+            click.echo(f"  formulas: {relation.search}")
+    if not found.relations:
+        click.echo(f"no relation found within {found.bounds()}")
+    note = found.lowered()
+    if note:
+        click.echo(note)

@@ -40,7 +40,14 @@ from esma.precision import CHECK_BITS, GUARD_BITS, precision_cap, working_precis
 if TYPE_CHECKING:  # pragma: no cover - typing only; flint is imported lazily
     import flint
 
-__all__ = ["MAX_BITS", "check_bits", "evaluate", "exact_value", "mantissa_exponent"]
+__all__ = [
+    "MAX_BITS",
+    "check_bits",
+    "evaluate",
+    "evaluate_once",
+    "exact_value",
+    "mantissa_exponent",
+]
 
 #: The most bits of accuracy one may ask of a value (a cap on the work a request can cause).
 MAX_BITS = 1 << 22
@@ -109,12 +116,8 @@ def evaluate(expr: Expr, bits: int, env: Mapping[str, flint.arb] | None = None) 
                 ) from None
         except EsmaError:
             raise
-        except (ArithmeticError, ValueError, RecursionError, MemoryError) as error:
-            # A last guard at the boundary: flint or Python refusing an operation is reported
-            # as a bad expression, never as a stray exception.
-            raise InvalidExpression(
-                f"cannot evaluate '{_text(expr)}': {type(error).__name__}"
-            ) from None
+        except _REFUSED as error:
+            raise _refused_by_library(expr, error) from None
         else:
             with working_precision(CHECK_BITS):
                 accurate = _accurate(ball, bits)
@@ -126,6 +129,58 @@ def evaluate(expr: Expr, bits: int, env: Mapping[str, flint.arb] | None = None) 
                     f"certify {bits} bits at {prec} bits of working precision"
                 )
         prec = min(2 * prec, cap)
+
+
+def evaluate_once(expr: Expr, prec: int, env: Mapping[str, flint.arb] | None = None) -> flint.arb:
+    """One evaluation at working precision ``prec``, however wide the ball comes out.
+
+    For variables known only to lie in a ball (a number given by its digits): the result holds
+    the value of ``expr`` at every point of that ball, with no promise of accuracy, where
+    :func:`evaluate` would raise the precision until the ball is narrow.
+
+    Raises
+    ------
+    InvalidExpression
+        When the value is undefined or not real somewhere in the ball, or the ball is too wide
+        to tell (a pole, a zero denominator or a branch point inside it).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> y = evaluate_once(parse_expression("1/x", variables=("x",)), 64, {"x": arb(2, 0.01)})
+    >>> bool(y.contains(arb(1) / 2)), bool(y.rad() > 0.001)
+    (True, True)
+    """
+    prec = check_bits(prec, "prec")
+    if not isinstance(expr, Expr):
+        raise InvalidParameter(
+            f"expr must be an Expr from parse_expression, got {type(expr).__name__}"
+        )
+    values = _check_env(env)
+    try:
+        with working_precision(prec):
+            ball = _Evaluator(values).ball(expr)
+    except _Ambiguous as ambiguous:
+        raise InvalidExpression(
+            f"{ambiguous.message} somewhere in the interval of the given number"
+        ) from None
+    except EsmaError:
+        raise
+    except _REFUSED as error:
+        raise _refused_by_library(expr, error) from None
+    if not ball.is_finite():
+        raise InvalidExpression(
+            f"'{_text(expr)}' is unbounded somewhere in the interval of the given number"
+        )
+    return ball
+
+
+# Python or flint refusing an operation; reported as a bad expression, never as a stray exception.
+_REFUSED = (ArithmeticError, ValueError, RecursionError, MemoryError)
+
+
+def _refused_by_library(expr: Expr, error: Exception) -> InvalidExpression:
+    return InvalidExpression(f"cannot evaluate '{_text(expr)}': {type(error).__name__}")
 
 
 def check_bits(bits: object, label: str) -> int:

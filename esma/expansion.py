@@ -10,6 +10,9 @@ Every term is *proven*: y is only known inside an interval [lo, hi] (rigorous bo
 :mod:`esma.constants`, or an exact rational), and a term is emitted only when floor (or ceil)
 takes the same value over the whole image of that interval. When the interval becomes too wide
 the expansion asks the value for more bits and carries on from where it was; it never guesses.
+A number known only from its digits (:mod:`esma.digits`) has no more bits to give: its
+expansion ends where its interval stops deciding the next term, and says so
+(:attr:`Expansion.exhausted`).
 
 >>> from fractions import Fraction
 >>> signed_expansion(Fraction(415, 93), "+", 10).terms   # 415/93 = [4; 2, 6, 7]
@@ -45,6 +48,20 @@ class HasBounds(Protocol):
     def bounds(self, bits: int) -> tuple[int, int, int]: ...
 
 
+class HasInterval(Protocol):
+    """A number known only to lie in one fixed interval, e.g. from the digits a user gave.
+
+    ``interval() -> (lo, hi, den)`` with ``den > 0`` holds every number the data allows;
+    ``digits`` is how many significant digits the data had. Asking again gives nothing
+    narrower, so an expansion of it ends (``Expansion.exhausted``) at the first term the
+    interval does not decide, instead of asking for more bits.
+    """
+
+    digits: int
+
+    def interval(self) -> tuple[int, int, int]: ...
+
+
 def initial_bits(terms: int) -> int:
     """A first working precision for ``terms`` terms.
 
@@ -60,12 +77,16 @@ def initial_bits(terms: int) -> int:
 def interval_source(value: Any) -> Callable[[int], Interval]:
     """Turn a value into a function ``bits -> (lo, hi, den)`` of rigorous bounds.
 
-    Accepts an object with ``bounds(bits)`` (an :class:`esma.constants.Constant`), an int, a
+    Accepts an object with ``interval()`` (:class:`HasInterval`, its one interval whatever the
+    bits), an object with ``bounds(bits)`` (an :class:`esma.constants.Constant`), an int, a
     :class:`~fractions.Fraction`, or a float (taken as the exact binary number it is).
 
     >>> interval_source(Fraction(1, 3))(64)
     (1, 1, 3)
     """
+    if _has_fixed_interval(value):
+        lo, hi, den = _checked_interval(value.interval())
+        return lambda bits: (lo, hi, den)
     if hasattr(value, "bounds"):
 
         def from_bounds(bits: int) -> Interval:
@@ -86,6 +107,25 @@ def interval_source(value: Any) -> Callable[[int], Interval]:
     return lambda bits: (exact.numerator, exact.numerator, exact.denominator)
 
 
+def _has_fixed_interval(value: Any) -> bool:
+    return callable(getattr(value, "interval", None))
+
+
+def _checked_interval(interval: Any) -> Interval:
+    """``interval`` as ``(lo, hi, den)`` of Python ints with ``lo <= hi`` and ``den > 0``."""
+    try:
+        lo, hi, den = (int(v) for v in interval)
+    except (TypeError, ValueError):
+        raise InvalidParameter(
+            f"value: interval() must return three integers (lo, hi, den), got {interval!r}"
+        ) from None
+    if den <= 0 or lo > hi:
+        raise InvalidParameter(
+            f"value: interval() must give lo <= hi and den > 0, got ({lo}, {hi}, {den})"
+        )
+    return lo, hi, den
+
+
 def iter_signed_terms(
     value: Any, signs: Signs | str = (1,), *, bits: int | None = None, max_bits: int = MAX_BITS
 ) -> Iterator[int]:
@@ -93,13 +133,15 @@ def iter_signed_terms(
 
     The generator is endless for an irrational value and stops after the last term of a
     rational one. It fetches more bits of the value on its own when the current interval cannot
-    decide the next term, and raises :class:`PrecisionExhausted` past ``max_bits``.
+    decide the next term, and raises :class:`PrecisionExhausted` past ``max_bits``. For a value
+    with one fixed interval (:class:`HasInterval`) it stops at the first term that interval does
+    not decide.
 
     >>> from itertools import islice
     >>> list(islice(iter_signed_terms(Fraction(-7, 3), "+"), 5))   # -7/3 = -3 + 1/(1 + 1/2)
     [-3, 1, 2]
     """
-    state = _Precision(bits or initial_bits(64), max_bits)
+    state = _Precision(bits or initial_bits(64), max_bits, fixed=_has_fixed_interval(value))
     return _expand(interval_source(value), parse_signs(signs), state)
 
 
@@ -110,6 +152,8 @@ class _Precision:
     bits: int
     max_bits: int
     exact: bool = False
+    fixed: bool = False  # the value has one interval (its digits): no more bits to ask for
+    exhausted: bool = False  # a fixed interval stopped deciding the next term
 
 
 def _expand(source: Callable[[int], Interval], period: Signs, state: _Precision) -> Iterator[int]:
@@ -125,6 +169,9 @@ def _expand(source: Callable[[int], Interval], period: Signs, state: _Precision)
         while term is None:
             if state.exact:
                 return  # cannot happen for a finite exact x_n; kept as a guard against looping
+            if state.fixed:
+                state.exhausted = True  # the data allow more than one value of this term
+                return
             if state.bits * 2 > state.max_bits:
                 raise PrecisionExhausted(
                     f"term {n} needs more than {state.max_bits} bits of the value; "
@@ -164,19 +211,30 @@ class Expansion:
     Attributes
     ----------
     terms : tuple of int
-        a₀, a₁, … (fewer than asked only when the value is rational and the expansion ended).
+        a₀, a₁, … (fewer than asked only when the value is rational and the expansion ended,
+        or when the value's digits ran out: see ``exhausted``).
     signs : tuple of int
         One period of the partial numerators, b_n = signs[n mod len(signs)].
     bits : int
         Working precision (bits) of the value that certified the terms; 0 for an exact value.
+        For a value given by its digits, the relative precision of its interval.
     complete : bool
         True when the expansion ended with the last term: the value is that finite fraction.
+    exhausted : bool
+        True when the value's data (its digits) ran out before the terms asked for: every
+        number in its interval shares these terms, and two of them differ in the next one.
+        More digits give more terms.
+    data_digits : int or None
+        For a value given by its digits (:class:`HasInterval`), how many significant digits
+        it had; None for a value that can supply any precision.
     """
 
     terms: tuple[int, ...]
     signs: Signs
     bits: int
     complete: bool = False
+    exhausted: bool = False
+    data_digits: int | None = None
 
     @property
     def certified_terms(self) -> int:
@@ -185,7 +243,10 @@ class Expansion:
 
     @property
     def digits(self) -> int:
-        """Decimal digits of the value that were used (0 for an exact value)."""
+        """Decimal digits of the value that were used (0 for an exact value); for a value
+        given by its digits, how many it had."""
+        if self.data_digits is not None:
+            return self.data_digits
         return int(self.bits * math.log10(2))
 
     def numerators(self) -> tuple[int, ...]:
@@ -199,12 +260,15 @@ class Expansion:
 
     def to_dict(self) -> dict:
         """The JSON object ``esma expand --json`` prints."""
-        return {
+        out = {
             "terms": list(self.terms),
             "signs": list(self.signs),
             "certified_terms": self.certified_terms,
             "digits": self.digits,
         }
+        if self.data_digits is not None:
+            out["exhausted"] = self.exhausted
+        return out
 
     def __str__(self) -> str:
         return cf_text(self.terms, self.signs)
@@ -249,7 +313,8 @@ def signed_expansion(
     signs : str or tuple of int
         One sign period starting at b₀: ``"+-"``, ``"1,-1"`` or ``(1, -1)``.
     terms : int
-        Number of terms wanted (fewer come back only for a rational value).
+        Number of terms wanted (fewer come back for a rational value, or when a value given by
+        its digits runs out of them).
     bits : int, optional
         First working precision; doubled automatically until every term is proven.
 
@@ -264,19 +329,31 @@ def signed_expansion(
 
     >>> signed_expansion(Fraction(7, 3), "-", 5).terms        # 7/3 = 3 - 1/(2 - 1/2)
     (3, 2, 2)
+    >>> from esma.digits import parse_digits
+    >>> x = signed_expansion(parse_digits("3.1415926536"), "+", 10)    # π to 11 digits
+    >>> x.terms, x.exhausted, x.digits
+    ((3, 7, 15, 1, 292, 1), True, 11)
     """
     check_int("terms", terms, 1)
     period = parse_signs(signs)
-    state = _Precision(bits or initial_bits(terms), max_bits)
+    fixed = _has_fixed_interval(value)
+    state = _Precision(bits or initial_bits(terms), max_bits, fixed=fixed)
+    source = interval_source(value)
     out: list[int] = []
-    it = _expand(interval_source(value), period, state)
+    it = _expand(source, period, state)
     for t in it:
         out.append(t)
         if len(out) == terms:
             break
     # Only an exact value can end; peeking one more of its terms costs no precision.
     complete = state.exact and (len(out) < terms or next(it, None) is None)
-    return Expansion(tuple(out), period, 0 if state.exact else state.bits, complete)
+    if not fixed:
+        return Expansion(tuple(out), period, 0 if state.exact else state.bits, complete)
+    lo, hi, _ = source(0)
+    bits = 0 if state.exact else max(max(abs(lo), abs(hi)).bit_length() - (hi - lo).bit_length(), 1)
+    return Expansion(
+        tuple(out), period, bits, complete, exhausted=state.exhausted, data_digits=value.digits
+    )
 
 
 def interval_cf(lo: int, hi: int, den: int) -> Iterator[int]:

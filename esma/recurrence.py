@@ -263,14 +263,17 @@ class Recurrence:
         except InvalidParameter as exc:
             raise InvalidRecord(f"recurrence.{exc}") from None
 
-    def formula(self) -> str:
-        """One readable line, e.g. ``a(n) = 2*a(n-3) - a(n-6) for n >= 7``.
+    def formula(self, offset: int = 0) -> str:
+        """One readable line, e.g. ``a(n) = 2*a(n-3) - a(n-6) for n >= 7``; ``offset`` is the
+        index of the first term (an OEIS b-file's first n).
 
         >>> Recurrence((1, 0, 0, -2, 0, 0, 1), 1, (2, 1, 2, 1, 1, 4, 1)).formula()
         'a(n) = 2*a(n-3) - a(n-6) for n >= 7'
+        >>> Recurrence((1, -1, -1), 0, (0, 1)).formula(offset=1)
+        'a(n) = a(n-1) + a(n-2) for n >= 3'
         """
         rhs = self.right_side(latex=False)
-        return f"a(n) = {rhs} for n >= {self.start + self.order}"
+        return f"a(n) = {rhs} for n >= {self.start + self.order + offset}"
 
     def right_side(self, latex: bool = False) -> str:
         """The right side of ``a_n = ...``: ``2*a(n-3) - a(n-6)``, or ``2a_{n-3} - a_{n-6}``.
@@ -512,13 +515,18 @@ class QuasiPolynomial:
         except InvalidParameter as exc:
             raise InvalidRecord(f"quasi_polynomial.{exc}") from None
 
-    def formula(self, var: str = "a") -> str:
-        """One readable line, ascending powers: ``a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1``.
+    def formula(self, var: str = "a", offset: int = 0) -> str:
+        """One readable line, ascending powers: ``a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1``;
+        ``offset`` is the index of the first term (an OEIS b-file's first n).
 
         >>> QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(-1, 2)),)).formula("b")
         'b(m) = (1/2)m - (1/2)m^2'
+        >>> QuasiPolynomial(1, 3, ((1,), (2, 2), (1,))).formula(offset=-1)
+        'a(3m) = 1, a(1+3m) = 2 + 2m, a(2+3m) = 1'
         """
-        return self._formula_a if var == "a" else self._formula(var)
+        if var == "a" and offset == 0:
+            return self._formula_a
+        return self._formula(var, offset)
 
     def latex(self) -> str:
         r"""LaTeX, descending powers: ``a_{1+3m} = 1,\ a_{2+3m} = 2m + 2,\ a_{3+3m} = 1``.
@@ -534,8 +542,8 @@ class QuasiPolynomial:
     def _formula_a(self) -> str:
         return self._formula("a")
 
-    def _formula(self, var: str) -> str:
-        return closed_form_text(self.start, self.period, self.polys, var)
+    def _formula(self, var: str, offset: int = 0) -> str:
+        return closed_form_text(self.start + offset, self.period, self.polys, var)
 
     @cached_property
     def _latex(self) -> str:
