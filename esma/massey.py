@@ -1,7 +1,8 @@
 """Berlekamp-Massey: linear complexity mod p, and exact integer recurrences by multi-prime lifting.
 
 The public functions check their arguments, reduce big integers modulo a prime in Python and
-hand int64 arrays to the compiled kernel :func:`esma.kernels.bm.bm_mod_p`.
+hand int64 arrays to the compiled kernel :func:`esma.kernels.bm.bm_mod_p` (or, for work too small
+to repay loading numba, lists to its plain twin; :func:`esma.kernels.policy.compiled` decides).
 
 >>> berlekamp_massey([1, 1, 2, 3, 5, 8, 13, 21]).complexity
 2
@@ -158,10 +159,28 @@ def _int64(terms: list[int]) -> np.ndarray | None:
         return None
 
 
+#: CPU seconds of one inner step of the plain twin :func:`esma.kernels.plain.bm_mod_p_py` (a
+#: multiply-add mod p in Python): what :func:`esma.kernels.policy.compiled` weighs against loading numba.
+PLAIN_SECONDS_PER_STEP = 2e-7
+
+
+def _compiled(n: int, bound: int) -> bool:
+    """Whether Berlekamp-Massey on ``n`` terms, stopping past complexity ``bound``, should run
+    compiled: the twin does about n·min(n/2, bound) steps."""
+    from esma.kernels.policy import compiled
+
+    return compiled(n * (min(n // 2, bound) + 1) * PLAIN_SECONDS_PER_STEP)
+
+
 def _run(
-    terms: list[int], p: int, max_complexity: int, wide: np.ndarray | None
+    terms: list[int], p: int, max_complexity: int, wide: np.ndarray | None, compiled: bool
 ) -> tuple[list[int], int]:
-    """The kernel's ``(connection, complexity)``; ``wide`` is ``_int64(terms)``."""
+    """The kernel's (or its twin's) ``(connection, complexity)``; ``wide`` is
+    ``_int64(terms)`` or None."""
+    if not compiled:
+        from esma.kernels.plain import bm_mod_p_py
+
+        return bm_mod_p_py([x % p for x in terms], p, max_complexity)
     import numpy as np
 
     from esma.kernels.bm import bm_mod_p  # lazy: numba stays out of `esma --help`
@@ -179,7 +198,8 @@ def _bm_call(seq: Any, modulus: Any, max_complexity: Any) -> tuple[list[int], in
         bound = len(terms)  # the complexity of n terms is at most n: never abort
     else:
         bound = min(check_int("max_complexity", max_complexity, 0), len(terms))
-    c, L = _run(terms, p, bound, _int64(terms))
+    fast = _compiled(len(terms), bound)
+    c, L = _run(terms, p, bound, _int64(terms) if fast else None, fast)
     return c, L, p, bound
 
 
@@ -417,12 +437,13 @@ def find_recurrence(seq: Sequence[int], *, min_confirm: int = 4) -> Recurrence |
     terms = _check_sequence(seq)
     check_int("min_confirm", min_confirm, 0)
     n = len(terms)
-    wide = _int64(terms)
+    fast = _compiled(n, n)
+    wide = _int64(terms) if fast else None  # numpy only where the kernels run anyway
     lifts: dict[tuple[int, int], _Lift] = {}
     for count, p in enumerate(_primes(), start=1):
         if count > _MAX_PRIMES:
             break
-        c, L = _run(terms, p, n, wide)
+        c, L = _run(terms, p, n, wide, fast)
         deg = _trimmed_degree(c)
         key = (L, deg)
         lift = lifts.setdefault(key, _Lift())

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from itertools import pairwise
+from operator import mul
 from typing import Any
 
 from esma.errors import InvalidParameter, InvalidRecord, all_plain_ints, is_int
@@ -195,8 +196,11 @@ class Recurrence:
                 for _ in range(256):
                     out.append(c1 * out[-j1] + c2 * out[-j2] + c3 * out[-j3])
             else:
+                # map() keeps the per-coefficient loop in C (a generator costs ~3x more).
+                coeffs, back = [c for _, c in steps], [-j for j, _ in steps]
+                window = out.__getitem__
                 for _ in range(256):
-                    out.append(sum(c * out[-j] for j, c in steps))
+                    out.append(sum(map(mul, coeffs, map(window, back))))
             yield from out[L:]
             del out[:-L]
 

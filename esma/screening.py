@@ -30,6 +30,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from esma.errors import InvalidParameter, check_int, is_int
+from esma.kernels.plain import MAX_LIMIT
 from esma.massey import PRIMES, check_modulus
 from esma.signs import Signs, parse_signs
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FLAGGED",
+    "HEAD_BITS_PER_TERM",
     "REJECTED",
     "UNDECIDED",
     "ScreenOutcome",
@@ -113,19 +115,23 @@ def _cf_prefix(name: str, cf: Sequence[int], limit: int) -> list[int]:
     return out
 
 
-def _sign_arrays(signs: Sequence[Signs]):
-    import numpy as np
-
+def _sign_rows(signs: Sequence[Signs]) -> list[Signs]:
     if isinstance(signs, str) or not hasattr(signs, "__len__") or len(signs) == 0:
         raise InvalidParameter(
             "signs: expected a non-empty list of sign periods like (1, -1)", parameter="signs"
         )
-    periods = [parse_signs(s) for s in signs]
-    width = max(len(s) for s in periods)
-    rows = np.zeros((len(periods), width), dtype=np.int64)
-    for j, s in enumerate(periods):
-        rows[j, : len(s)] = s
-    return rows, np.array([len(s) for s in periods], dtype=np.int64)
+    return [parse_signs(s) for s in signs]
+
+
+def _padded(rows: Sequence[Sequence[int]]):
+    """Rows of different lengths as one zero-padded int64 matrix, and the lengths."""
+    import numpy as np
+
+    width = max([1] + [len(r) for r in rows])
+    out = np.zeros((len(rows), width), dtype=np.int64)
+    for k, row in enumerate(rows):
+        out[k, : len(row)] = row
+    return out, np.array([len(r) for r in rows], dtype=np.int64)
 
 
 def _outcomes(status, complexity, terms) -> list[ScreenOutcome]:
@@ -134,9 +140,12 @@ def _outcomes(status, complexity, terms) -> list[ScreenOutcome]:
     shared: dict[tuple[int, int], ScreenOutcome] = {}
     out: list[ScreenOutcome] = []
     append = out.append
-    for k, (st, L) in enumerate(zip(status.tolist(), complexity.tolist(), strict=True)):
+    for k, (st, L) in enumerate(zip(status, complexity, strict=True)):
         if st == 1:
-            append(ScreenOutcome(FLAGGED, L, tuple(terms[k].tolist())))
+            row = terms[k]  # a list, or a row of the kernel's int64 matrix
+            append(
+                ScreenOutcome(FLAGGED, L, tuple(row.tolist() if hasattr(row, "tolist") else row))
+            )
             continue
         o = shared.get((st, L))
         if o is None:
@@ -145,29 +154,60 @@ def _outcomes(status, complexity, terms) -> list[ScreenOutcome]:
     return out
 
 
-def _run(maps, cfs: list[list[int]], signs, depth, bound, modulus) -> list[ScreenOutcome]:
-    import numpy as np
+#: CPU seconds the plain twin spends on one candidate at depth ~100 (~0.25-0.3 ms for e and π,
+#: Möbius maps, periods 1-4): what :func:`esma.kernels.policy.compiled` weighs against loading numba.
+PLAIN_SECONDS_PER_CANDIDATE = 3e-4
 
-    from esma.kernels.screen import MAX_LIMIT, screen_block
+
+def _run(
+    maps: list[list[int]],
+    cfs: list[list[int]],
+    signs,
+    depth,
+    bound,
+    modulus,
+    compiled: bool | None,
+) -> list[ScreenOutcome]:
+    from esma.kernels.policy import compiled as use_compiled
 
     depth = check_int("depth", depth, 1, MAX_DEPTH)
     # The complexity of depth terms is at most depth, so a larger bound means the same (and
     # must not overflow int64 on its way into the kernel).
     bound = min(check_int("bound", bound, 0), depth)
     p = check_modulus(modulus)
-    sign_rows, sign_lens = _sign_arrays(signs)
-    width = max([1] + [len(cf) for cf in cfs])
-    cf_rows = np.zeros((len(cfs), width), dtype=np.int64)
-    for k, cf in enumerate(cfs):
-        cf_rows[k, : len(cf)] = cf
-    cf_lens = np.array([len(cf) for cf in cfs], dtype=np.int64)
+    rows = _sign_rows(signs)
+    if compiled is None:
+        work = len(maps) * len(rows) * depth / 100 * PLAIN_SECONDS_PER_CANDIDATE
+        compiled = use_compiled(work)
+    if not compiled:
+        from esma.kernels.plain import screen_block_py
+
+        lens = [len(cf) for cf in cfs]
+        status, complexity, terms = screen_block_py(
+            maps, rows, [len(r) for r in rows], cfs, lens, depth, bound, p, MAX_LIMIT
+        )
+        return _outcomes(status, complexity, terms)
+    import numpy as np
+
+    from esma.kernels.screen import screen_block
+
+    sign_rows, sign_lens = _padded(rows)
+    cf_rows, cf_lens = _padded(cfs)
     status, complexity, terms = screen_block(
-        maps, sign_rows, sign_lens, cf_rows, cf_lens, depth, bound, p, MAX_LIMIT
+        np.array(maps, dtype=np.int64).reshape(len(maps), 4),
+        sign_rows,
+        sign_lens,
+        cf_rows,
+        cf_lens,
+        depth,
+        bound,
+        p,
+        MAX_LIMIT,
     )
-    return _outcomes(status, complexity, terms)
+    return _outcomes(status.tolist(), complexity.tolist(), terms)
 
 
-def screening_cf(value: Any, depth: int) -> tuple[int, ...]:
+def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[int, ...]:
     """Enough certified regular continued fraction of ``value`` to screen ``depth`` terms.
 
     Partial quotients are taken until the convergents pin ``value`` to the precision the exact
@@ -183,20 +223,24 @@ def screening_cf(value: Any, depth: int) -> tuple[int, ...]:
         Anything :func:`esma.expansion.iter_signed_terms` expands.
     depth : int
         The screening depth the prefix is meant for.
+    bits : int, optional
+        Pin ``value`` to this many bits instead (a shorter prefix, for a first pass that
+        decides most candidates; see :data:`HEAD_BITS_PER_TERM`).
 
     Returns
     -------
     tuple of int
+        A prefix of the regular continued fraction: a shorter ``bits`` gives a prefix of what a
+        longer one gives.
 
     >>> from esma.constants import get_constant
     >>> screening_cf(get_constant("pi"), 8)[:5]
     (3, 7, 15, 1, 292)
     """
-    from esma.expansion import initial_bits, interval_cf, interval_source
-    from esma.kernels.screen import MAX_LIMIT
+    from esma.expansion import initial_bits, interval_source
 
     depth = check_int("depth", depth, 1, MAX_DEPTH)
-    bits = initial_bits(depth)
+    bits = initial_bits(depth) if bits is None else check_int("bits", bits, 1)
     source = interval_source(value)
     work = bits + 64
     while True:
@@ -204,16 +248,36 @@ def screening_cf(value: Any, depth: int) -> tuple[int, ...]:
         q_prev, q = 1, 0  # q_{-2}, q_{-1}: convergent denominators
         # |value - p_k/q_k| < 1/q_k², so q_k² > 2**bits pins value to the target precision.
         lo, hi, den = source(work)
-        for a in interval_cf(lo, hi, den):
+        # esma.expansion.interval_cf's Euclid on both ends, written out here with the stop test
+        # on q: a generator per value costs a fifth of this loop.
+        n_lo, d_lo, n_hi, d_hi = lo, den, hi, den
+        while d_lo and d_hi:
+            a, r_lo = divmod(n_lo, d_lo)
+            if a != n_hi // d_hi:
+                break
+            r_hi = n_hi - a * d_hi
+            if (r_lo == 0 or r_hi == 0) and not (r_lo == 0 and r_hi == 0):
+                break  # an end is [..., a] = [..., a - 1, 1]: a is not certain
             if abs(a) > MAX_LIMIT:
                 return tuple(out)
             out.append(a)
             q_prev, q = q, a * q + q_prev
             if 2 * (q.bit_length() - 1) > bits:
                 return tuple(out)
+            if r_lo == 0:
+                break  # both ends are this rational: its expansion ends here
+            n_lo, d_lo, n_hi, d_hi = d_hi, r_hi, d_lo, r_lo
         if lo == hi or work > 64 * bits:  # an exact rational ended, or it will not resolve
             return tuple(out)
         work *= 2
+
+
+#: Bits per term of the screen's first 2K + 4 terms (where a random-looking candidate is
+#: rejected) that a first, cheaper pass of :func:`screening_cf` pins a value of degree >= 2 to.
+#: Measured on e, degree 2, |coef| <= 2, periods 1-4, depth 100: 8 bits a term leaves ~1.4% of
+#: the values with a candidate undecided, 4 bits ~14%; those get the full prefix, so every
+#: verdict is the one the full prefix gives.
+HEAD_BITS_PER_TERM = 8
 
 
 def screen_mobius_block(
@@ -223,6 +287,8 @@ def screen_mobius_block(
     depth: int,
     bound: int,
     modulus: int = PRIMES[0],
+    *,
+    compiled: bool | None = None,
 ) -> list[ScreenOutcome]:
     """Screen every Möbius left-hand side at a constant with every sign period, in one call.
 
@@ -244,6 +310,10 @@ def screen_mobius_block(
         Flag bound K (>= 0): flagged when the linear complexity mod ``modulus`` is at most K.
     modulus : int, default PRIMES[0]
         Prime below 2**31 for Berlekamp-Massey (the exact path's default).
+    compiled : bool, optional
+        Run the numba kernel (True) or its plain twin (False); by default
+        :func:`esma.kernels.policy.compiled` decides from the number of candidates. Both give the same
+        outcomes.
 
     Returns
     -------
@@ -261,15 +331,11 @@ def screen_mobius_block(
     >>> out[0].status.name, out[0].complexity, out[0].terms[:4]
     ('FLAGGED', 1, (1, 1, 1, 1))
     """
-    import numpy as np
-
-    from esma.kernels.screen import MAX_LIMIT
-
     if isinstance(lhs, (str, bytes)) or not hasattr(lhs, "__len__"):
         raise InvalidParameter(
             f"lhs: expected a list of RationalLhs, got {type(lhs).__name__}", parameter="lhs"
         )
-    maps = np.zeros((len(lhs), 4), dtype=np.int64)
+    maps: list[list[int]] = []
     for i, f in enumerate(lhs):
         num, den = getattr(f, "num", None), getattr(f, "den", None)
         if not isinstance(num, tuple) or not isinstance(den, tuple) or not num or not den:
@@ -285,10 +351,11 @@ def screen_mobius_block(
             raise InvalidParameter(
                 f"lhs[{i}]: coefficients of {f!r} must be integers", parameter="lhs"
             )
-        if max(abs(int(x)) for x in row) < 2**31:
-            maps[i] = row  # larger coefficients: an all-zero row, left UNDECIDED by the kernel
+        row = [int(x) for x in row]
+        # Larger coefficients: an all-zero row, left UNDECIDED by the kernel.
+        maps.append(row if max(map(abs, row)) < 2**31 else [0, 0, 0, 0])
     cf = _cf_prefix("constant_cf", constant_cf, MAX_LIMIT)
-    return _run(maps, [cf], signs, depth, bound, modulus)
+    return _run(maps, [cf], signs, depth, bound, modulus, compiled)
 
 
 def screen_values_block(
@@ -297,6 +364,8 @@ def screen_values_block(
     depth: int,
     bound: int,
     modulus: int = PRIMES[0],
+    *,
+    compiled: bool | None = None,
 ) -> list[ScreenOutcome]:
     """Screen values given by their own regular continued fractions, with every sign period.
 
@@ -309,7 +378,7 @@ def screen_values_block(
     ----------
     value_cfs : sequence of sequence of int
         One certified regular continued fraction (prefix) per value.
-    signs, depth, bound, modulus
+    signs, depth, bound, modulus, compiled
         As in :func:`screen_mobius_block`.
 
     Returns
@@ -323,17 +392,11 @@ def screen_values_block(
     >>> [o.terms for o in out]                      # √2 = 2 - 1/(2 - 1/(4 - 1/(2 - …)))
     [(2, 2, 4, 2, 4, 2, 4, 2, 4, 2), (1, 2, 2, 2, 2, 2, 2, 2, 2, 2)]
     """
-    import numpy as np
-
-    from esma.kernels.screen import MAX_LIMIT
-
     if isinstance(value_cfs, (str, bytes)) or not hasattr(value_cfs, "__len__"):
         raise InvalidParameter(
             "value_cfs: expected a list of continued fractions (lists of int)",
             parameter="value_cfs",
         )
     cfs = [_cf_prefix(f"value_cfs[{i}]", cf, MAX_LIMIT) for i, cf in enumerate(value_cfs)]
-    maps = np.zeros((len(cfs), 4), dtype=np.int64)
-    maps[:, 0] = 1
-    maps[:, 3] = 1
-    return _run(maps, cfs, signs, depth, bound, modulus)
+    maps = [[1, 0, 0, 1] for _ in cfs]
+    return _run(maps, cfs, signs, depth, bound, modulus, compiled)

@@ -128,6 +128,17 @@ class SearchSpace:
     def total_candidates(self) -> int:
         return len(self.lhs) * len(self.signs)
 
+    @cached_property
+    def compiled(self) -> bool:
+        """Whether this search runs numba's kernels or their plain twins (the same results):
+        the twins' estimated time for every candidate against what loading numba costs
+        (:func:`esma.kernels.policy.warm`, which loads them now if so)."""
+        from esma.kernels.policy import warm
+        from esma.screening import PLAIN_SECONDS_PER_CANDIDATE
+
+        work = self.total_candidates * self.depth / 100 * PLAIN_SECONDS_PER_CANDIDATE
+        return warm(work)
+
     @property
     def flag_bound(self) -> int:
         """K: a candidate is flagged when its linear complexity is at most K."""
@@ -223,15 +234,39 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
 
 def _screen_block(space: SearchSpace, lhs: list[RationalLhs], values: list[Any]) -> list:
     """Kernel outcomes for every (f, σ) of a chunk, in the order f, then σ."""
-    from esma.screening import screen_mobius_block, screen_values_block, screening_cf
+    from esma.expansion import initial_bits
+    from esma.screening import (
+        HEAD_BITS_PER_TERM,
+        UNDECIDED,
+        screen_mobius_block,
+        screen_values_block,
+        screening_cf,
+    )
 
+    fast = space.compiled
     if space.degree == 1:
         return screen_mobius_block(
-            space.screening_cf, lhs, space.signs, space.depth, space.flag_bound
+            space.screening_cf, lhs, space.signs, space.depth, space.flag_bound, compiled=fast
         )
     # P/Q is no Möbius map of c: expand each value's own regular CF once, then all periods.
-    cfs = [screening_cf(v, space.depth) for v in values]
-    return screen_values_block(cfs, space.signs, space.depth, space.flag_bound)
+    # First to the precision that rejects most candidates within the first 2K + 4 terms, then,
+    # for the values with a candidate left undecided, to the full precision: every verdict is
+    # the one the full prefix alone gives (a prefix decides a candidate only as the whole does).
+    depth, bound, signs = space.depth, space.flag_bound, space.signs
+    head_bits = HEAD_BITS_PER_TERM * min(depth, 2 * bound + 4)
+    cfs = [screening_cf(v, depth, bits=min(head_bits, initial_bits(depth))) for v in values]
+    out = screen_values_block(cfs, signs, depth, bound, compiled=fast)
+    n = len(signs)
+    for i, value in enumerate(values):
+        open_ = [j for j in range(n) if out[i * n + j].status == UNDECIDED]
+        if open_:
+            full = screening_cf(value, depth)
+            if len(full) > len(cfs[i]):
+                again = [signs[j] for j in open_]
+                redone = screen_values_block([full], again, depth, bound, compiled=fast)
+                for j, outcome in zip(open_, redone, strict=True):
+                    out[i * n + j] = outcome
+    return out
 
 
 def _screened_terms(space: SearchSpace, value: Any, signs: Signs, outcomes) -> list[int] | None:

@@ -33,6 +33,11 @@ MIN_DIGITS = 1000
 
 _LOG10_2 = math.log10(2)
 
+#: CPU seconds an approval spends per term without the compiled kernels (generating it and
+#: stepping the big-integer convergents, ~1 µs): what :func:`esma.kernels.policy.compiled` weighs
+#: against loading numba.
+PLAIN_SECONDS_PER_TERM = 1e-6
+
 
 @dataclass(frozen=True)
 class Approval:
@@ -253,14 +258,23 @@ class _Walk:
 
     def _blocks(self) -> Iterator[tuple]:
         """``(end, block, growth)`` covering k = 1, 2, ... in order: int64 blocks while the
-        terms fit, then ``block = None`` runs of 64 terms."""
-        import numpy as np
+        terms fit, then ``block = None`` runs of 64 terms.
 
-        from esma.kernels.convergents import LIMIT, cf_blocks, recurrence_terms
+        Without the compiled kernels there are no blocks at all: multiplying int64 blocks in
+        plain Python costs more than the big-integer steps they would save, and either way the
+        walk visits the same convergents where approve looks.
+        """
+        from esma.kernels.plain import LIMIT
+        from esma.kernels.policy import compiled
 
         tail, k = self._tail, 0
         seed = list(tail.initial)  # the recurrence holds from these on
-        if max(map(abs, (*tail.charpoly, *seed)), default=0) <= LIMIT:
+        fits = max(map(abs, (*tail.charpoly, *seed)), default=0) <= LIMIT
+        if fits and compiled(self.max_terms * PLAIN_SECONDS_PER_TERM):
+            import numpy as np
+
+            from esma.kernels.convergents import cf_blocks, recurrence_terms
+
             charpoly = np.array(tail.charpoly, np.int64)
             signs = np.array(self.signs, np.int64)
             stops = np.array(_stops(self.max_terms), np.int64)

@@ -18,14 +18,8 @@ from hypothesis import strategies as st
 
 from esma.errors import InvalidParameter, PrecisionExhausted
 from esma.expansion import signed_expansion
-from esma.kernels.bm import bm_mod_p_py
-from esma.kernels.screen import (
-    MAX_LIMIT,
-    _bm_extend,
-    _homographic_py,
-    screen_block,
-    screen_block_py,
-)
+from esma.kernels.plain import MAX_LIMIT, _homographic_py, bm_mod_p_py, screen_block_py
+from esma.kernels.screen import _bm_extend, screen_block
 from esma.massey import PRIMES
 from esma.screening import (
     FLAGGED,

@@ -189,3 +189,52 @@ def test_kernel_path_equals_exact_path(constant, options):
     space = SearchSpace.create(constant, depth=80, **options)
     for index in range(space.total_chunks):
         assert run_chunk(space, index) == run_chunk(space, index, exact=True)
+
+
+@pytest.mark.parametrize(
+    "constant, options",
+    [
+        ("e", {"coeff": 2, "periods": "1-3"}),
+        ("phi", {"coeff": 1, "periods": "1-2"}),
+        ("e", {"degree": 2, "coeff": 1, "periods": "1-2"}),
+    ],
+)
+def test_plain_twins_equal_compiled_kernels_chunk_by_chunk(monkeypatch, constant, options):
+    """A search small enough to skip numba runs the kernels' plain twins (screening,
+    Berlekamp-Massey, Approve without int64 blocks): every chunk's result is the compiled one."""
+    results = {}
+    for mode in ("compiled", "plain"):
+        monkeypatch.setenv("ESMA_KERNELS", mode)
+        space = SearchSpace.create(constant, depth=80, **options)
+        assert space.compiled == (mode == "compiled")
+        results[mode] = [run_chunk(space, i) for i in range(space.total_chunks)]
+    assert results["plain"] == results["compiled"]
+
+
+def test_degree_two_first_pass_decides_as_the_full_prefix(monkeypatch):
+    """Values of degree 2 are first expanded to the precision the first 2K + 4 terms need; the
+    candidates left undecided get the full prefix. The outcomes are those of the full prefix
+    alone, and the second pass does happen (e's values with short recurrences need it)."""
+    import esma.screening as screening
+    from esma.search import _screen_block
+    from esma.transforms import LhsValue
+
+    space = SearchSpace.create("e", degree=2, coeff=1, periods="1-3", depth=80)
+    full_calls = []
+    real = screening.screening_cf
+
+    def counting(value, depth, *, bits=None):
+        if bits is None:
+            full_calls.append(value)
+        return real(value, depth, bits=bits)
+
+    monkeypatch.setattr(screening, "screening_cf", counting)
+    for index in range(space.total_chunks):
+        lhs = space.chunk(index)
+        values = [LhsValue(f, space.constant_value) for f in lhs]
+        staged = _screen_block(space, lhs, values)
+        cfs = [real(v, space.depth) for v in values]
+        whole = screening.screen_values_block(cfs, space.signs, space.depth, space.flag_bound)
+        assert staged == whole
+    assert full_calls  # the second pass ran for some values
+    assert len(full_calls) < len(space.lhs)  # and only for some

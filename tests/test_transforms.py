@@ -97,3 +97,66 @@ def test_text_reads_back_as_the_same_function():
         assert sympy.Rational(expected.numerator, expected.denominator) == parsed.subs(
             x, sympy.Rational(7, 3)
         ), f.text
+
+
+# -- the bulk enumeration and the integer rational test give what the plain definitions give ------
+
+
+@pytest.mark.parametrize("degree, coeff", [(1, 2), (2, 1), (2, 2), (3, 1), (4, 1)])
+def test_bulk_enumeration_equals_one_list_at_a_time(monkeypatch, degree, coeff):
+    """The numpy path (resultants, contents and signs of whole arrays) yields exactly the list
+    that canonical() applied to every coefficient list yields, in the same order."""
+    import esma.transforms as transforms
+
+    monkeypatch.setattr(transforms, "BULK_LISTS", 10**9)
+    one_by_one = enumerate_lhs(degree, coeff)
+    monkeypatch.setattr(transforms, "BULK_LISTS", 0)
+    assert enumerate_lhs(degree, coeff) == one_by_one
+
+
+def test_bulk_resultants_are_exact():
+    """The rounded float determinants are the Sylvester resultants (python-flint's, exactly)."""
+    import numpy as np
+    from flint import fmpz_poly
+
+    from esma.transforms import _resultants
+
+    rng = np.random.default_rng(7)
+    for m, coeff in ((1, 23), (2, 6), (3, 2), (4, 1)):
+        num = rng.integers(-coeff, coeff + 1, size=(400, m + 1))
+        den = rng.integers(-coeff, coeff + 1, size=(400, m + 1))
+        num[:, m] = np.where(num[:, m] == 0, 1, num[:, m])  # degree m: flint's resultant too
+        den[:, m] = np.where(den[:, m] == 0, -1, den[:, m])
+        got = _resultants(num, den).tolist()
+        want = [
+            int(fmpz_poly(p.tolist()).resultant(fmpz_poly(q.tolist())))
+            for p, q in zip(num, den, strict=True)
+        ]
+        assert got == want
+
+
+@given(
+    st.integers(1, 2**300),
+    st.integers(0, 310),
+    st.sampled_from([16, 64, 256]),
+)
+def test_integer_rational_test_is_limit_denominators(num, shift, bits):
+    """_looks_rational and _round_scaled on integers agree with the Fraction definitions."""
+    from esma.transforms import _looks_rational, _round_scaled
+
+    y = Fraction(num, 1 << shift)
+    approx = y.limit_denominator(1 << (bits // 4))
+    assert _looks_rational(y.numerator, y.denominator, bits) == (abs(y - approx) * (1 << bits) < 1)
+    assert _round_scaled(y.numerator, y.denominator, bits) == round(y * (1 << bits))
+
+
+@given(st.integers(1, 2**64), st.integers(1, 2**64), st.integers(-8, 8), st.integers(200, 300))
+def test_integer_rational_test_near_fractions(a, b, nudge, shift):
+    """Numbers a few ulps from a/b, where the two candidates of limit_denominator compete."""
+    from esma.transforms import _looks_rational
+
+    y = Fraction(((a << shift) // b) + nudge, 1 << shift)
+    if y <= 0:
+        return
+    approx = y.limit_denominator(1 << 64)
+    assert _looks_rational(y.numerator, y.denominator, 256) == (abs(y - approx) * (1 << 256) < 1)

@@ -14,6 +14,9 @@ import numpy as np
 from numba import types
 
 from esma.kernels._jit import kernel
+from esma.kernels.plain import bm_mod_p_py
+
+__all__ = ["bm_mod_p", "bm_mod_p_py", "inv_mod"]
 
 # Arithmetic note for both kernels: the wrappers guarantee p < 2**31 and residues in [0, p), so
 # every product of two residues is below 2**62 and a residue plus such a product is below 2**63:
@@ -109,39 +112,3 @@ def bm_mod_p(seq, p, max_complexity):
                 c[j + shift] = (c[j + shift] - coef * b[j]) % p
             shift += 1
     return c[: L + 1].copy(), L
-
-
-def bm_mod_p_py(seq: list[int], p: int, max_complexity: int) -> tuple[list[int], int]:
-    """Plain-Python twin of :func:`bm_mod_p`: same algorithm, same results, on lists.
-
-    >>> bm_mod_p_py([2, 1, 2, 1, 1, 4, 1, 1, 6, 1, 1, 8, 1, 1, 10, 1], 101, 16)
-    ([1, 0, 0, 99, 0, 0, 1, 0], 7)
-    """
-    n = len(seq)
-    c = [0] * (n + 1)
-    b = [0] * (n + 1)
-    c[0] = b[0] = 1
-    L, lb, shift, bd = 0, 0, 1, 1
-    for i in range(n):
-        d = seq[i]
-        for j in range(1, L + 1):
-            d = (d + c[j] * seq[i - j]) % p
-        if d == 0:
-            shift += 1
-            continue
-        coef = d * pow(bd, -1, p) % p
-        if 2 * L <= i:
-            old = L
-            saved = c[: old + 1]
-            for j in range(lb + 1):
-                c[j + shift] = (c[j + shift] - coef * b[j]) % p
-            L = i + 1 - old
-            b[: old + 1] = saved
-            lb, bd, shift = old, d, 1
-            if L > max_complexity:
-                break
-        else:
-            for j in range(lb + 1):
-                c[j + shift] = (c[j + shift] - coef * b[j]) % p
-            shift += 1
-    return c[: L + 1], L

@@ -24,10 +24,9 @@ import numpy as np
 from numba import types
 
 from esma.kernels._jit import kernel
+from esma.kernels.plain import LIMIT, cf_blocks_py, recurrence_terms_py
 
-#: Every block entry and generated term stays at most this in absolute value, so a row sum
-#: |x| + |y| of two entries is below 2**62 and no product or sum below wraps int64.
-LIMIT = 2**61
+__all__ = ["LIMIT", "cf_blocks", "cf_blocks_py", "recurrence_terms", "recurrence_terms_py"]
 
 
 @kernel(types.Tuple((types.int64[:], types.int64))(types.int64[:], types.int64[:], types.int64))
@@ -126,63 +125,3 @@ def cf_blocks(terms, signs, first, stops):
         growth[count] = bits
         count += 1
     return ends[:count], mats[:count], growth[:count]
-
-
-def recurrence_terms_py(
-    charpoly: list[int], initial: list[int], count: int
-) -> tuple[list[int], int]:
-    """Plain-Python twin of :func:`recurrence_terms`: same bounds, same results, on lists.
-
-    >>> recurrence_terms_py([1, -1, -1], [0, 1], 6)
-    ([0, 1, 1, 2, 3, 5], 6)
-    """
-    order = len(charpoly) - 1
-    out = [0] * count
-    amax = LIMIT // max(order, 1) // max([1, *map(abs, charpoly[1:])])
-    for n in range(min(count, len(initial))):
-        if abs(initial[n]) > amax:
-            return out, n
-        out[n] = initial[n]
-    for n in range(len(initial), count):
-        acc = -sum(charpoly[j] * out[n - j] for j in range(1, order + 1))
-        if abs(acc) > amax:
-            return out, n
-        out[n] = acc
-    return out, count
-
-
-def cf_blocks_py(
-    terms: list[int], signs: list[int], first: int, stops: list[int]
-) -> tuple[list[int], list[list[int]], list[int]]:
-    """Plain-Python twin of :func:`cf_blocks`: the same blocks, on lists.
-
-    >>> cf_blocks_py([2, 3], [1], 1, [])
-    ([2], [[7, 3, 2, 1]], [4])
-    """
-    ends: list[int] = []
-    mats: list[list[int]] = []
-    growth: list[int] = []
-    stop = 0
-    while stop < len(stops) and stops[stop] <= first:
-        stop += 1
-    i = 0
-    while i < len(terms):
-        p00, p01, p10, p11 = 1, 0, 0, 1
-        widest = 1
-        while i < len(terms):
-            k = first + i
-            a, b = terms[i], signs[(k - 1) % len(signs)]
-            if (p00 and abs(a) > (LIMIT - abs(p10)) // abs(p00)) or (
-                p01 and abs(a) > (LIMIT - abs(p11)) // abs(p01)
-            ):
-                break
-            p00, p01, p10, p11 = a * p00 + b * p10, a * p01 + b * p11, p00, p01
-            widest = max(widest, abs(p00) + abs(p01))
-            i += 1
-            if stop < len(stops) and k + 1 == stops[stop]:
-                stop += 1
-                break
-        ends.append(first + i - 1)
-        mats.append([p00, p01, p10, p11])
-        growth.append(widest.bit_length())
-    return ends, mats, growth

@@ -27,12 +27,10 @@ import numpy as np
 from numba import types
 
 from esma.kernels._jit import kernel
-from esma.kernels.bm import bm_mod_p_py
+from esma.kernels.plain import MAX_LIMIT, screen_block_py
 
-#: The largest ``limit`` the compiled kernel accepts. With every state entry at most 2**60 in
-#: absolute value, the sums p + q, r + s stay below 2**61 and the products of an emission step
-#: stay below 2**62 (see ``_expand``), so int64 never wraps.
-MAX_LIMIT = 2**60
+__all__ = ["MAX_LIMIT", "screen_block", "screen_block_py"]
+
 
 # The state of one expansion lives in a 5-slot int64 array: the matrix (p, q, r, s) of the current
 # tail x = (p·t + q)/(r·t + s) as a function of t, the tail of c's continued fraction, and the
@@ -306,106 +304,3 @@ def screen_block(maps, sign_rows, sign_lens, cfs, cf_lens, depth, bound, p, limi
             status[k] = st
             complexity[k] = L
     return status, complexity, terms
-
-
-# -- plain-Python twin -------------------------------------------------------------------------
-
-
-def screen_block_py(maps, sign_rows, sign_lens, cfs, cf_lens, depth, bound, p, limit):
-    """Plain-Python twin of :func:`screen_block`: same algorithm on Python ints.
-
-    Takes the same arguments (arrays or nested lists) and returns ``(status, complexity, terms)``
-    as lists. With ``limit`` equal to the kernel's the results are identical, entry for entry
-    (the undecided rows of ``terms`` excepted: the twin leaves them as far as it got).
-    ``limit=None`` lifts the bound: the twin is then undecided only where c's continued fraction
-    runs out (or the map is constant), so it decides a superset of what the kernel decides, and
-    both agree wherever the kernel decides.
-
-    >>> screen_block_py([[1, 0, 0, 1]], [[1]], [1], [[1] * 30], [30], 12, 3, 101, None)
-    ([1], [1], [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]])
-    """
-    n_signs = len(sign_rows)
-    shared = len(cfs) == 1
-    status, complexity, terms = [], [], []
-    for i, m in enumerate(maps):
-        cf = [int(x) for x in cfs[0 if shared else i]][: int(cf_lens[0 if shared else i])]
-        m0, m1, m2, m3 = (int(x) for x in m)
-        constant = m0 * m3 - m1 * m2 == 0
-        big = max(abs(m0), abs(m1), abs(m2), abs(m3))
-        oversized = limit is not None and (big > limit or big >= 2**31)
-        for j in range(n_signs):
-            signs = [int(x) for x in sign_rows[j]][: int(sign_lens[j])]
-            if constant or oversized:
-                st, L, out = 2, 0, [0] * depth
-            else:
-                st, L, out = _screen_one_py([m0, m1, m2, m3], signs, cf, depth, bound, p, limit)
-            status.append(st)
-            complexity.append(L)
-            terms.append(out)
-    return status, complexity, terms
-
-
-def _screen_one_py(matrix, signs, cf, depth, bound, p, limit):
-    out = [0] * depth
-    expand = _homographic_py(matrix, signs, cf, limit)
-    head = min(depth, 2 * bound + 4)
-    for n in range(head):
-        t = next(expand, None)
-        if t is None:
-            return 2, 0, out
-        out[n] = t
-    L = bm_mod_p_py([t % p for t in out[:head]], p, bound)[1]
-    if L > bound:
-        return 0, L, out
-    if head < depth:
-        for n in range(head, depth):
-            t = next(expand, None)
-            if t is None:
-                return 2, 0, out
-            out[n] = t
-        L = bm_mod_p_py([t % p for t in out], p, bound)[1]
-        if L > bound:
-            return 0, L, out
-    return 1, L, out
-
-
-def _homographic_py(matrix, signs, cf, limit):
-    """Yield certified signed terms of (p·c + q)/(r·c + s); stop when undecided.
-
-    The same steps as the kernel's ``_expand``; with ``limit`` set it stops where the kernel
-    does, since the checks compare the same exact quantities.
-    """
-    p, q, r, s = matrix
-    k = 0
-    n = 0
-    ingest = True  # c₀ first: only after it is t a tail in (1, ∞)
-    while True:
-        if ingest:
-            if k >= len(cf):
-                return
-            a = cf[k]
-            if limit is not None and (
-                abs(a) > limit or abs(p * a) + abs(q) > limit or abs(r * a) + abs(s) > limit
-            ):
-                return
-            p, q, r, s = p * a + q, p, r * a + s, r
-            k += 1
-        b = signs[n % len(signs)]
-        ingest = True
-        u, v = p + q, r + s
-        if r == 0 or v == 0 or (v > 0) != (r > 0):
-            continue
-        if b > 0:
-            a, a_u = p // r, u // v
-        else:
-            a, a_u = -((-p) // r), -((-u) // v)
-        if a != a_u:
-            continue
-        r_new = p - a * r
-        s_new = q - a * s
-        if limit is not None and abs(s_new) > limit:
-            return
-        p, q, r, s = b * r, b * s, r_new, s_new
-        n += 1
-        ingest = False
-        yield a

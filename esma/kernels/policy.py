@@ -1,0 +1,101 @@
+"""When to run the compiled kernels and when their plain twins.
+
+Loading numba and the compiled kernels costs a process a few tenths of a second of CPU, more than
+a small search spends in the plain twins (:mod:`esma.kernels.plain`), which give the same
+results. The wrappers (:mod:`esma.screening`, :mod:`esma.massey`, :mod:`esma.verify`) ask
+:func:`compiled` which to run; a job that knows its whole size (a search) asks :func:`warm` once.
+
+>>> compiled(10.0)           # ten seconds of plain-Python work: worth loading the kernels
+True
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from esma.errors import InvalidParameter
+
+__all__ = ["LOAD_SECONDS", "MODES", "compiled", "loaded", "mode", "warm"]
+
+#: CPU seconds it costs a process to import numba and load the cached kernels: ~0.3 s on this
+#: project's 2-core Xeon (import numba and numpy ~0.2 s, the first kernel loaded initialises
+#: LLVM ~0.15 s; tests/benchmarks/bench_targets.py). Work the twins finish in less time than this
+#: runs in the twins.
+LOAD_SECONDS = 0.3
+
+#: ``ESMA_KERNELS`` values: ``auto`` (the default: :func:`compiled` decides from the work),
+#: ``compiled`` (always numba) and ``plain`` (never numba, e.g. where numba cannot compile).
+MODES = ("auto", "compiled", "plain")
+
+
+def mode() -> str:
+    """The kernel mode set by the environment variable ``ESMA_KERNELS`` (default ``auto``).
+
+    >>> mode() in MODES
+    True
+    """
+    value = os.environ.get("ESMA_KERNELS", "").strip().lower() or "auto"
+    if value not in MODES:
+        raise InvalidParameter(
+            f"ESMA_KERNELS: {value!r} is not a kernel mode; use one of {', '.join(MODES)}",
+            parameter="ESMA_KERNELS",
+        )
+    return value
+
+
+def loaded() -> bool:
+    """True once this process has loaded the compiled kernels (then they cost nothing more).
+
+    >>> isinstance(loaded(), bool)
+    True
+    """
+    return "esma.kernels._jit" in sys.modules
+
+
+def compiled(plain_seconds: float) -> bool:
+    """Whether to run a compiled kernel rather than its plain twin.
+
+    Parameters
+    ----------
+    plain_seconds : float
+        An estimate of the CPU seconds the twins would take for the work at hand (a whole
+        search, not one call of it, where the caller knows the whole).
+
+    Returns
+    -------
+    bool
+        True when the kernels are loaded already, or when the work would take the twins longer
+        than loading the kernels takes (:data:`LOAD_SECONDS`); ``ESMA_KERNELS`` overrides both.
+        Both give identical results; only the time differs.
+
+    Examples
+    --------
+    >>> compiled(1e-4) == (loaded() or mode() == "compiled")
+    True
+    """
+    chosen = mode()
+    if chosen != "auto":
+        return chosen == "compiled"
+    return loaded() or plain_seconds > LOAD_SECONDS
+
+
+def warm(plain_seconds: float) -> bool:
+    """:func:`compiled` for a whole job (a search, a batch of checks), loading the kernels now if
+    the answer is yes, so that every call of the job afterwards runs compiled.
+
+    Returns
+    -------
+    bool
+        What :func:`compiled` answered.
+
+    >>> warm(0.0) == loaded()
+    True
+    """
+    if not compiled(plain_seconds):
+        return False
+    import esma.kernels.bm
+    import esma.kernels.convergents
+    import esma.kernels.screen  # noqa: F401
+
+    return True
