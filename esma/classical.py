@@ -2,56 +2,89 @@
 
 A family of records is *classical* when its tail (its continued fraction up to a finite head
 and a shift) is the tail of a formula here, and *new* otherwise: "new" means new relative to this
-library, not necessarily unknown to the literature. The library holds the regular continued
-fractions of the catalogue's constants and the classical patterns around them:
+library, not necessarily unknown to the literature. The library holds:
 
-* Euler (1737): e = [2; 1, 2, 1, 1, 4, 1, …], (e − 1)/(e + 1) = [0; 2, 6, 10, …], and
-  e^(1/k) = [1; k − 1, 1, 1, 3k − 1, 1, 1, 5k − 1, …] (k ≥ 2; proved for every k by Osler);
-* Lambert (1768): tanh(1/k) = [0; k, 3k, 5k, …], the signed cot(1/k) = k − 1/(3k − 1/(5k − …))
-  (from tan x = x/(1 − x²/(3 − x²/(5 − …))) at x = 1/k), tan 1 = [1; 1, 1, 3, 1, 5, …] and
-  tan(1/k) = [0; k − 1, 1, 3k − 2, 1, 5k − 2, 1, …] (k ≥ 2);
-* the e^(2/k) patterns (k odd): e² = [7; 2, 1, 1, 3, 18, 5, 1, 1, 6, 30, …] and
-  e^(2/k) = [1; (k − 1)/2, 6k, (5k − 1)/2, 1, 1, (7k − 1)/2, 18k, (11k − 1)/2, 1, 1, …] (k ≥ 3);
-* Lehmer (1973): I₁(2/k)/I₀(2/k) = [0; k, 2k, 3k, …].
+* the regular continued fraction of every constant with a theorem in :mod:`esma.theorems`
+  (the axioms of esma's proofs, imported, not copied): Euler's e = [2; 1, 2, 1, 1, 4, 1, …] and
+  e^(1/n) = [1; n − 1, 1, 1, 3n − 1, 1, 1, …], Hurwitz's e² = [7; 2, 1, 1, 3, 18, 5, …] and
+  e^(2/n) for odd n, Lambert's tan 1 = [1; 1, 1, 3, 1, 5, …], tan(1/n) and
+  tanh(1/n) = [0; n, 3n, 5n, …], Lehmer's I₁(2/n)/I₀(2/n) = [0; n, 2n, 3n, …], instantiated for
+  n = 1 … :data:`MAX_K`;
+* Euler's (e − 1)/(e + 1) = [0; 2, 6, 10, …] (1737, the same tail as Lambert's tanh(1/2): the
+  older source is named);
+* Lambert's signed cot(1/n) = n − 1/(3n − 1/(5n − …)), from tan x = x/(1 − x²/(3 − x²/(5 − …)))
+  at x = 1/n (cot 1 = 1 − 1/(3 − 1/(5 − …)));
+* Lagrange (1770): every periodic regular continued fraction (that of a quadratic irrational),
+  recognised from the tail itself (:func:`classical_for`).
 
-Parametric patterns are instantiated for k = 1 … :data:`MAX_K`. Each formula is checked in the
-tests against the certified expansion of its value to hundreds of terms.
+Each formula is checked in the tests against the certified expansion of its value.
 
 >>> f = next(f for f in classical_formulas() if f.value == "(e - 1)/(e + 1)")
->>> f.terms(5), f.citation.split(",")[0]
-([0, 2, 6, 10, 14], 'L. Euler')
+>>> f.terms(5), f.citation.split(":")[0]
+([0, 2, 6, 10, 14], 'Euler 1737')
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from math import comb
 
 from esma.recurrence import QuasiPolynomial, Recurrence
+from esma.tails import Tail
 
-#: Parametric patterns are instantiated for k = 1 … MAX_K.
+#: Parametric theorems are instantiated for n = 1 … MAX_K.
 MAX_K = 12
 
 EULER_1737 = (
     "L. Euler, De fractionibus continuis dissertatio, Commentarii academiae scientiarum "
     "Petropolitanae 9 (1737), 98-137 (E71)"
 )
-OSLER_2006 = (
-    "L. Euler (1737), E71; for every k: T. J. Osler, A proof of the continued fraction expansion "
-    "of e^(1/M), Amer. Math. Monthly 113 (2006), 62-66"
-)
 LAMBERT_1768 = (
-    "J. H. Lambert, Memoire sur quelques proprietes remarquables des quantites transcendantes "
-    "circulaires et logarithmiques, Histoire de l'Academie royale des sciences et belles-lettres "
+    "J. H. Lambert, Mémoire sur quelques propriétés remarquables des quantités transcendantes "
+    "circulaires et logarithmiques, Histoire de l'Académie royale des sciences et belles-lettres "
     "de Berlin (1761, published 1768), 265-322"
 )
-PERRON_1929 = "O. Perron, Die Lehre von den Kettenbruechen, 2nd ed., Teubner, Leipzig, 1929, p. 138"
+HURWITZ_1891 = (
+    "A. Hurwitz (1891); see O. Perron, Die Lehre von den Kettenbrüchen, 2nd ed., Teubner, "
+    "Leipzig, 1929, p. 138"
+)
 LEHMER_1973 = (
     "D. H. Lehmer, Continued fractions containing arithmetic progressions, Scripta Mathematica "
     "29 (1973), 17-24"
 )
+LAGRANGE_1770 = (
+    "J.-L. Lagrange, Additions au mémoire sur la résolution des équations numériques, Mémoires "
+    "de l'Académie royale des sciences et belles-lettres de Berlin 24 (1770)"
+)
+
+#: The full reference of each short citation :mod:`esma.theorems` gives.
+REFERENCES = {
+    "Euler 1737": EULER_1737,
+    "Lambert 1768": LAMBERT_1768,
+    "Hurwitz 1891": HURWITZ_1891,
+    "Lehmer 1973": LEHMER_1973,
+    "Lagrange 1770": LAGRANGE_1770,
+}
+
+#: Each theorem family of :mod:`esma.theorems` (but the quadratic irrationals, recognised by
+#: their tails) as the constants it covers: (text of the constant for parameter n, the n).
+THEOREM_INSTANCES = {
+    "e": [("e", None)],
+    "e2": [("e2", None)],
+    "tan1": [("tan1", None)],
+    "exp(1/n)": [(f"exp(1/{n})", n) for n in range(2, MAX_K + 1)],
+    "exp(2/n)": [(f"exp(2/{n})", n) for n in range(3, MAX_K + 1, 2)],
+    "tan(1/n)": [(f"tan(1/{n})", n) for n in range(2, MAX_K + 1)],
+    "tanh(1/n)": [(f"tanh(1/{n})", n) for n in range(1, MAX_K + 1)],
+    "bessel(2/n)": [
+        (f"besseli(1, {_t})/besseli(0, {_t})", n)
+        for n in range(1, MAX_K + 1)
+        for _t in [str(Fraction(2, n))]
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -71,8 +104,12 @@ class ClassicalFormula:
     signs : tuple of int
         One period of b_n.
     citation : str
+        Short form (``"Euler 1737"``), a colon, the full reference.
     year : int
         Year of the citation (the library is ordered by it: the oldest source is the one named).
+    theorem : str or None
+        The key of the :mod:`esma.theorems` theorem this is (``"exp(1/n):3"``), if any: the one
+        esma's prover starts from.
     """
 
     name: str
@@ -82,6 +119,7 @@ class ClassicalFormula:
     signs: tuple[int, ...]
     citation: str
     year: int
+    theorem: str | None = None
 
     @cached_property
     def recurrence(self) -> Recurrence:
@@ -112,13 +150,29 @@ class ClassicalFormula:
         return place(self.recurrence, self.signs).tail.key
 
 
-def _formula(name, value, head, start, period, polys, signs, citation, year) -> ClassicalFormula:
+def _formula(name, value, head, start, period, polys, signs, citation, year, theorem=None):
     qp = QuasiPolynomial(start, period, tuple(tuple(Fraction(c) for c in p) for p in polys))
-    return ClassicalFormula(name, value, tuple(head), qp, tuple(signs), citation, year)
+    return ClassicalFormula(name, value, tuple(head), qp, tuple(signs), citation, year, theorem)
 
 
-def _k_text(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+def _from_theorem(value: str, n: int | None) -> ClassicalFormula:
+    """The regular continued fraction a theorem of :mod:`esma.theorems` states for ``value``."""
+    from esma.theorems import theorem_for
+
+    theorem = theorem_for(value)
+    if theorem is None:  # pragma: no cover - THEOREM_INSTANCES names only covered constants
+        raise LookupError(f"esma.theorems has no theorem for {value!r}")
+    author, year = theorem.citation.rsplit(" ", 1)
+    name = f"{author}: {theorem.family}" + ("" if n is None else f", n = {n}")
+    # [c0; head, block(k0), block(k0 + 1), …] with block terms alpha + beta·k: from index
+    # s = 1 + len(head), a_{s + P·m + j} = (alpha_j + beta_j·k0) + beta_j·m.
+    polys = [[alpha + beta * theorem.k0, beta] for alpha, beta in theorem.block]
+    polys = [p if p[1] else p[:1] for p in polys]
+    head = [theorem.c0, *theorem.head]
+    citation = f"{theorem.citation}: {REFERENCES.get(theorem.citation, theorem.citation)}"
+    return _formula(
+        name, value, head, len(head), len(polys), polys, [1], citation, int(year), theorem.key
+    )
 
 
 @lru_cache(maxsize=1)
@@ -129,64 +183,23 @@ def classical_formulas() -> tuple[ClassicalFormula, ...]:
     True
     """
     out: list[ClassicalFormula] = [
-        _formula("Euler: e", "e", [2], 1, 3, [[1], [2, 2], [1]], [1], EULER_1737, 1737),
-        _formula(
-            "Euler: (e - 1)/(e + 1)", "(e - 1)/(e + 1)", [0], 1, 1, [[2, 4]], [1], EULER_1737, 1737
-        ),
+        _from_theorem(value, n) for family in THEOREM_INSTANCES.values() for value, n in family
     ]
-    for k in range(2, MAX_K + 1):
-        out.append(
-            _formula(
-                f"Euler: exp(1/k), k = {k}", f"exp(1/{k})", [1], 1, 3,
-                [[k - 1, 2 * k], [1], [1]], [1], OSLER_2006, 1737,
-            )
-        )  # fmt: skip
-    for k in range(1, MAX_K + 1):
-        arg = _k_text(Fraction(1, k))
-        out.append(
-            _formula(
-                f"Lambert: tanh(1/k), k = {k}", f"tanh({arg})", [0], 1, 1,
-                [[k, 2 * k]], [1], LAMBERT_1768, 1768,
-            )
-        )  # fmt: skip
-        out.append(
-            _formula(
-                f"Lambert: cot(1/k), k = {k}", f"1/tan({arg})", [], 0, 1,
-                [[k, 2 * k]], [-1], LAMBERT_1768, 1768,
-            )
-        )  # fmt: skip
-    out.append(
-        _formula("Lambert: tan 1", "tan(1)", [1], 1, 2, [[1, 2], [1]], [1], LAMBERT_1768, 1768)
-    )
-    for k in range(2, MAX_K + 1):
-        out.append(
-            _formula(
-                f"Lambert: tan(1/k), k = {k}", f"tan(1/{k})", [0, k - 1, 1], 3, 2,
-                [[3 * k - 2, 2 * k], [1]], [1], LAMBERT_1768, 1768,
-            )
-        )  # fmt: skip
     out.append(
         _formula(
-            "e^2", "exp(2)", [7], 1, 5, [[2, 3], [1], [1], [3, 3], [18, 12]], [1], PERRON_1929, 1929
+            "Euler: (e - 1)/(e + 1)", "(e - 1)/(e + 1)", [0], 1, 1, [[2, 4]], [1],
+            f"Euler 1737: {EULER_1737}", 1737,
         )
-    )
-    for k in range(3, MAX_K + 1, 2):
-        h = Fraction(1, 2)
+    )  # fmt: skip
+    for n in range(1, MAX_K + 1):
+        arg = "1" if n == 1 else f"1/{n}"
         out.append(
             _formula(
-                f"exp(2/k), k = {k}", f"exp(2/{k})", [1], 1, 5,
-                [[(k - 1) * h, 3 * k], [6 * k, 12 * k], [(5 * k - 1) * h, 3 * k], [1], [1]],
-                [1], PERRON_1929, 1929,
+                f"Lambert: cot(1/n), n = {n}", f"1/tan({arg})", [], 0, 1, [[n, 2 * n]], [-1],
+                f"Lambert 1768: {LAMBERT_1768}", 1768,
             )
         )  # fmt: skip
-    for k in range(1, MAX_K + 1):
-        arg = _k_text(Fraction(2, k))
-        out.append(
-            _formula(
-                f"Lehmer: I1(2/k)/I0(2/k), k = {k}", f"besseli(1, {arg})/besseli(0, {arg})", [0], 1,
-                1, [[k, k]], [1], LEHMER_1973, 1973,
-            )
-        )  # fmt: skip
+    # Stable: within a year, the order above (Euler's e before his (e - 1)/(e + 1), ...).
     return tuple(sorted(out, key=lambda f: f.year))
 
 
@@ -198,12 +211,50 @@ def _by_tail() -> dict[str, ClassicalFormula]:
     return index
 
 
-def classical_for_tail(tail_key: str) -> ClassicalFormula | None:
+def classical_for(tail: Tail) -> ClassicalFormula | None:
     """The oldest library formula with this canonical tail, or None (the tail is new).
 
-    >>> classical_for_tail(classical_formulas()[0].tail_key).name
+    A tail that is periodic with all signs + is the regular continued fraction of a quadratic
+    irrational (Lagrange); the formula returned then is that of the purely periodic number
+    x = [p₀; p₁, …, p_{P−1}, x].
+
+    >>> from esma.tails import place
+    >>> classical_for(place(classical_formulas()[0].recurrence, (1,)).tail).name
     'Euler: e'
-    >>> classical_for_tail("0000000000000000") is None
-    True
+    >>> from fractions import Fraction
+    >>> classical_for(Tail("quasi-polynomial", (1, 1), ((Fraction(1),), (Fraction(2),)))).value
+    '(1 + sqrt(3))/2'
     """
-    return _by_tail().get(tail_key)
+    found = _by_tail().get(tail.key)
+    if found is not None:
+        return found
+    periodic = tail.kind == "quasi-polynomial" and all(len(p) == 1 for p in tail.polys)
+    if periodic and set(tail.signs) == {1} and all(p[0] >= 1 for p in tail.polys):
+        return _lagrange(tuple(int(p[0]) for p in tail.polys))
+    return None
+
+
+def _lagrange(period: tuple[int, ...]) -> ClassicalFormula:
+    """The purely periodic x = [p₀; …, p_{P−1}, x]: x = (p x + p′)/(q x + q′) with the last two
+    convergents, so q x² + (q′ − p) x − p′ = 0 and x is its positive root."""
+    from esma.convergents import convergent_pairs
+
+    pairs = list(convergent_pairs(period))
+    (p, q) = pairs[-1]
+    (p1, q1) = pairs[-2] if len(pairs) > 1 else (1, 0)
+    disc = (q1 - p) ** 2 + 4 * q * p1
+    # x = (a + s·√d)/b with d square-free-ish and the common factor of a, s, b removed
+    root, d = 1, disc
+    for f in range(2, min(math.isqrt(disc), 1000) + 1):  # a readable form; any is exact
+        while d % (f * f) == 0:
+            d //= f * f
+            root *= f
+    a, b = p - q1, 2 * q
+    g = math.gcd(a, root, b)
+    a, root, b = a // g, root // g, b // g
+    surd = f"sqrt({d})" if root == 1 else f"{root}*sqrt({d})"
+    value = f"({a} + {surd})" + ("" if b == 1 else f"/{b}")
+    return _formula(
+        "Lagrange: periodic", value, [], 0, len(period), [[a] for a in period], [1],
+        f"Lagrange 1770: {LAGRANGE_1770}", 1770, "quadratic",
+    )  # fmt: skip

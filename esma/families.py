@@ -566,12 +566,12 @@ def _fields_constant(record: Any) -> str:
 
 
 def _family(key: str, constant: str, tail: Tail, group: list[Member], class_of) -> Family:
-    from esma.classical import classical_for_tail
+    from esma.classical import classical_for
 
     group = sorted(group, key=lambda m: m.rank)
     rep = group[0]
     members = tuple(replace(m, transform=transform(tail, rep, m)) for m in group)
-    formula = classical_for_tail(tail.key)
+    formula = classical_for(tail)
     return Family(
         key=key,
         constant=constant,

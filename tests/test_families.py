@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esma.classical import classical_for_tail, classical_formulas
+from esma.classical import THEOREM_INSTANCES, classical_for, classical_formulas
 from esma.conjecture import Conjecture
 from esma.errors import InvalidRecord
 from esma.expansion import regular_cf, signed_expansion
@@ -37,6 +37,7 @@ from esma.families import (
 )
 from esma.recurrence import Recurrence
 from esma.tails import Tail, det
+from esma.tails import place as place_tail
 from esma.transforms import lhs_value
 from esma.valueclasses import (
     arithmetic,
@@ -275,13 +276,42 @@ def test_classical_formula_matches_certified_expansion(formula):
 
 
 def test_library_tails_are_distinct_except_euler_and_lambert():
-    """tanh(1/2) = (e − 1)/(e + 1): Lambert's k = 2 is Euler's fraction; the older is named."""
-    keys: dict[str, list[str]] = {}
+    """tanh(1/2) = (e − 1)/(e + 1): Lambert's n = 2 is Euler's fraction; the older is named."""
+    keys: dict[str, list] = {}
     for f in classical_formulas():
-        keys.setdefault(f.tail_key, []).append(f.name)
-    shared = [names for names in keys.values() if len(names) > 1]
-    assert shared == [["Euler: (e - 1)/(e + 1)", "Lambert: tanh(1/k), k = 2"]]
-    assert classical_for_tail(classical_formulas()[1].tail_key).year == 1737
+        keys.setdefault(f.tail_key, []).append(f)
+    shared = [[f.name for f in fs] for fs in keys.values() if len(fs) > 1]
+    assert shared == [["Euler: (e - 1)/(e + 1)", "Lambert: tanh(1/n), n = 2"]]
+    lambert = next(fs for fs in keys.values() if len(fs) > 1)[1]
+    assert classical_for(place_tail(lambert.recurrence, lambert.signs).tail).year == 1737
+
+
+def test_every_theorem_family_is_in_the_library():
+    """The regular continued fraction of every constant esma.theorems proves is classical."""
+    from esma.theorems import THEOREMS, theorem_for
+
+    assert set(THEOREMS) == set(THEOREM_INSTANCES) | {"quadratic"}
+    theorem_keys = {f.theorem for f in classical_formulas()}
+    for family, instances in THEOREM_INSTANCES.items():
+        for value, _ in instances:
+            theorem = theorem_for(value)
+            assert theorem.family == family and theorem.key in theorem_keys
+
+
+@pytest.mark.parametrize("period", [(1,), (2,), (1, 2), (3, 1, 4, 1, 5), (1, 1, 1, 7)])
+def test_periodic_regular_tails_are_lagrange(period):
+    """All-plus periodic tails are classical (Lagrange): the formula's value, certified, has the
+    purely periodic expansion."""
+    charpoly = (1,) + (0,) * (len(period) - 1) + (-1,)  # a_n = a_{n-P}
+    tail = place(_synthetic("x", charpoly, 0, period))[1]
+    formula = classical_for(tail)
+    assert formula.year == 1770 and formula.citation.startswith("Lagrange 1770")
+    terms = list(regular_cf(lhs_value(formula.value, "x"), 60).terms)
+    assert terms == formula.terms(60)
+    rotations = [(list(period[i:] + period[:i]) * 60)[:60] for i in range(len(period))]
+    assert terms in rotations
+    minus = place(_synthetic("x", charpoly, 0, tuple(p + 1 for p in period), signs=(-1,)))
+    assert classical_for(minus[1]) is None
 
 
 def test_each_catalogue_constant_has_a_classical_family():
@@ -296,7 +326,7 @@ def test_each_catalogue_constant_has_a_classical_family():
     euler = next(f for f in fams if f.constant == "e" and f.classical == "Euler: e")
     assert euler.members[0].lhs == "x"  # the representative a reader quotes: e itself
     cot = next(
-        f for f in fams if f.constant == "tan1" and f.classical == "Lambert: cot(1/k), k = 1"
+        f for f in fams if f.constant == "tan1" and f.classical == "Lambert: cot(1/n), n = 1"
     )
     assert cot.members[0].lhs == "1/x" and cot.members[0].signs == (-1,)
 
@@ -304,6 +334,7 @@ def test_each_catalogue_constant_has_a_classical_family():
 def test_new_families_are_not_in_the_library():
     library = {f.tail_key for f in classical_formulas()}
     for f in catalogue_families():
+        # no catalogue tail is periodic, so the library's formulas are all that can match
         assert (f.tail.key in library) == (f.kind == "classical")
         assert (f.citation is None) == (f.kind == "new")
 
@@ -325,7 +356,7 @@ def test_faster_than_simple():
     """Lambert's cot 1 = 1 − 1/(3 − 1/(5 − …)) gains twice the digits per term of tan 1's
     regular continued fraction [1; 1, 1, 3, 1, 5, …]."""
     fams = catalogue_families()
-    cot = next(f for f in fams if f.classical == "Lambert: cot(1/k), k = 1")
+    cot = next(f for f in fams if f.classical == "Lambert: cot(1/n), n = 1")
     assert cot.speedup == pytest.approx(2, rel=0.01) and cot.faster_than_simple
     for f in fams:
         if abs(f.speedup - 1) <= RATE_MARGIN:
