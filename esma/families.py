@@ -319,6 +319,10 @@ class ValueClass:
         True when distinct classes are proven inequivalent. When False, classes were merged only
         where proven (by the rational-function identity, or by the Möbius maps between members
         of one family), and two classes could still be one.
+    form : tuple
+        The canonical form (:class:`esma.valueclasses.ClassKey`): for the ``identity`` route the
+        Hermite normal form of the coefficient matrix, ((1, 0), (0, 1)) being the class of the
+        constant itself; for ``periodic`` the period of the regular continued fraction.
     values : tuple of str
         Value keys.
     families : tuple of str
@@ -330,6 +334,7 @@ class ValueClass:
     constant: str
     route: str
     complete: bool
+    form: tuple
     values: tuple[str, ...]
     families: tuple[str, ...]
     simple_cf_rate: float | None = None
@@ -537,7 +542,9 @@ def assign(
     members: dict[str, Member] = {}
     tails: dict[str, Tail] = {}
     constants: dict[str, str] = {}
+    previous: dict[str, Family] = {}
     for fam in existing:
+        previous[fam.key] = fam
         tails[fam.key] = fam.tail
         constants[fam.key] = fam.constant
         for m in fam.members:
@@ -555,10 +562,31 @@ def assign(
     class_of = _merged_classes(groups)
     out = []
     for key, group in groups.items():
-        out.append(_family(key, constants[key], tails[key], group, class_of))
+        old = previous.get(key)
+        if old is not None and {m.id for m in old.members} == {m.id for m in group}:
+            # Same members: same representative and transforms. The class (merges can only
+            # grow) and the library lookup are taken again; the rate is kept if computed.
+            out.append(_refreshed(old, class_of))
+        else:
+            out.append(_family(key, constants[key], tails[key], group, class_of))
     if rates:
-        out = [_with_rate(f) for f in out]
+        out = [f if f.simple_cf_rate is not None else _with_rate(f) for f in out]
     return sorted(out, key=lambda f: (f.constant, f.kind != "new", f.members[0].rank))
+
+
+def _refreshed(fam: Family, class_of: dict[str, str]) -> Family:
+    from esma.classical import classical_for
+
+    formula = classical_for(fam.tail)
+    value_class = class_of[fam.members[0].value_class]
+    fresh = replace(
+        fam,
+        kind="new" if formula is None else "classical",
+        citation=None if formula is None else formula.citation,
+        classical=None if formula is None else formula.name,
+        value_class=value_class,
+    )
+    return fresh if fresh == fam else replace(fresh, simple_cf_rate=None)
 
 
 def _fields_constant(record: Any) -> str:
@@ -634,34 +662,32 @@ def value_classes(fams: Iterable[Family]) -> list[ValueClass]:
     """The value classes of the families' members.
 
     >>> from esma.conjecture import example
-    >>> [c.route for c in value_classes(families([example()]))]
-    ['identity']
+    >>> [(c.route, c.form) for c in value_classes(families([example()]))]   # e − 1: e's class
+    [('identity', ((1, 0), (0, 1)))]
     """
     from esma.valueclasses import class_key
 
-    fams = list(fams)
-    by_class: dict[str, dict[str, Any]] = {}
+    by_class: dict[str, list[Family]] = defaultdict(list)
     for f in fams:
-        entry = by_class.setdefault(
-            f.value_class,
-            {"constant": f.constant, "values": set(), "families": set(), "keys": [], "rate": None},
-        )
-        entry["families"].add(f.key)
-        entry["values"].update(m.value for m in f.members)
-        entry["keys"].append(class_key(f.constant, f.members[0].lhs))
-        entry["rate"] = entry["rate"] if entry["rate"] is not None else f.simple_cf_rate
+        by_class[f.value_class].append(f)
     out = []
-    for key, entry in by_class.items():
-        keys = entry["keys"]
+    for key, group in by_class.items():
+        constant = group[0].constant
+        # The class's own keys (several only where an incomplete route merged classes; the
+        # merged class is named by the smallest, whose form is shown).
+        keys = {class_key(constant, m.lhs) for f in group for m in f.members}
+        named = min(keys, key=lambda k: k.key)
+        rates = [f.simple_cf_rate for f in group if f.simple_cf_rate is not None]
         out.append(
             ValueClass(
                 key=key,
-                constant=entry["constant"],
-                route=keys[0].route,
+                constant=constant,
+                route=named.route,
                 complete=all(k.complete for k in keys),
-                values=tuple(sorted(entry["values"])),
-                families=tuple(sorted(entry["families"])),
-                simple_cf_rate=entry["rate"],
+                form=named.form,
+                values=tuple(sorted({m.value for f in group for m in f.members})),
+                families=tuple(sorted(f.key for f in group)),
+                simple_cf_rate=rates[0] if rates else None,
             )
         )
     return sorted(out, key=lambda c: (c.constant, c.key))
