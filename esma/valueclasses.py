@@ -15,12 +15,13 @@ For Möbius left-hand sides this is the criterion that M₂·adj(M₁) be a scal
 unimodular matrix. The key is always *sound* (equal keys prove y₂ = U(y₁) for every c); it is
 *complete* (``complete=True``) when :func:`arithmetic` proves c is not algebraic of degree ≤ 2d:
 transcendental by Hermite–Lindemann–Weierstrass (e, π, exp, log, sin, cos, tan, sinh, cosh,
-tanh, atan of nonzero rationals, and algebraic functions of one such number built with + − × ÷
-and rational powers), algebraic of known larger degree, or — for Möbius maps — a constant
-whose regular continued fraction is a classical theorem with unbounded partial quotients (not
+tanh, atan of nonzero rationals, and what a rational added to, a nonzero rational multiplying
+or dividing, negation, inversion, square roots and nonzero rational powers make of one of
+them), algebraic of known larger degree, or — for Möbius maps — a constant whose regular
+continued fraction is a theorem of :mod:`esma.theorems` with unbounded partial quotients (not
 quadratic by Lagrange's theorem). Otherwise (ζ(3), Catalan's constant, …) the classes are
-labelled incomplete: values in different classes could still be equivalent if c were a
-quadratic irrational.
+labelled incomplete: values in different classes could still be equivalent if c were
+algebraic of low degree.
 
 ``periodic`` — c is a quadratic irrational (its minimal polynomial computed exactly with
 sympy). Then every y = R(c) is a Möbius image of c and a quadratic irrational, with extra
@@ -74,6 +75,8 @@ def lhs_polynomials(lhs: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     num, den = _rational_function(expr, lhs)
     if den == 0:
         raise InvalidRecord(f"lhs {lhs!r} divides by zero")
+    if num * den.derivative() == den * num.derivative():  # (P/Q)' = 0: a constant
+        raise InvalidRecord(f"lhs {lhs!r} is a constant, not a function of x")
     g = num.gcd(den)
     if g.degree() > 0:
         num, den = num / g, den / g
@@ -178,19 +181,19 @@ def arithmetic(constant: str) -> Arithmetic:
     if _transcendental(expr):
         return Arithmetic(
             "transcendental",
-            reason="Hermite-Lindemann-Weierstrass: an algebraic function of e, pi or of exp, "
-            "log, sin, cos, tan, sinh, cosh, tanh, atan at a nonzero rational",
+            reason="Hermite-Lindemann-Weierstrass: e, pi, or exp, log, sin, cos, tan, sinh, "
+            "cosh, tanh, atan at a nonzero rational, up to rational operations and powers",
         )
     minpoly = _minimal_polynomial(expr)
     if minpoly is not None:
         return Arithmetic(
             "algebraic", len(minpoly) - 1, minpoly, reason="minimal polynomial (sympy, exact)"
         )
-    formula = _unbounded_classical(expr)
-    if formula is not None:
+    theorem = _unbounded_theorem(constant)
+    if theorem is not None:
         return Arithmetic(
             "not quadratic",
-            reason=f"regular continued fraction with unbounded terms, {formula} (Lagrange: a "
+            reason=f"regular continued fraction with unbounded terms, {theorem} (Lagrange: a "
             "quadratic irrational has a periodic one)",
         )
     return Arithmetic("unknown", reason="no theorem esma knows decides its degree")
@@ -298,22 +301,15 @@ def _to_sympy_possible(expr: Any) -> bool:
     return all(_to_sympy_possible(a) for a in expr.args)
 
 
-def _unbounded_classical(expr: Any) -> str | None:
-    """The name of a classical regular continued fraction of this constant whose partial
-    quotients are unbounded (a class polynomial of degree ≥ 1), if the library has one."""
-    from esma.classical import classical_formulas
-    from esma.constants import get_constant
-    from esma.errors import EsmaError
+def _unbounded_theorem(constant: str) -> str | None:
+    """The theorem of :mod:`esma.theorems` giving this constant's regular continued fraction
+    with unbounded partial quotients (a block term with a nonzero slope in k), if there is one."""
+    from esma.theorems import theorem_for
 
-    for formula in classical_formulas():
-        if set(formula.signs) != {1} or all(len(p) == 1 for p in formula.tail.polys):
-            continue
-        try:
-            if _expand_name(get_constant(formula.value).expr) == expr:
-                return f"{formula.name} ({formula.citation})"
-        except EsmaError:  # pragma: no cover - every library value is a valid constant
-            continue
-    return None
+    theorem = theorem_for(constant)
+    if theorem is None or not any(beta for _, beta in theorem.block):
+        return None
+    return f"{theorem.key} ({theorem.citation})"
 
 
 # --------------------------------------------------------------------------------------------
