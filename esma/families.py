@@ -137,7 +137,8 @@ class Member:
 
     @property
     def rank(self) -> tuple:
-        """The representative is the member with the smallest rank."""
+        """The representative is the member with the smallest rank: (height, weight, head,
+        −convergence_rate, id)."""
         return (self.height, self.weight, self.head, -self.convergence_rate, self.id)
 
     def to_dict(self) -> dict[str, Any]:
@@ -271,6 +272,7 @@ class Family:
             "value_class": self.value_class,
             "convergence_rate": self.convergence_rate,
             "simple_cf_rate": self.simple_cf_rate,
+            "faster_than_simple": self.faster_than_simple,
         }
 
     @classmethod
@@ -287,10 +289,15 @@ class Family:
         try:
             members = tuple(Member.from_dict(m) for m in d["members"])
             rate = d.get("simple_cf_rate")
+            tail = Tail.from_dict(d["tail"])
+            if family_key(d["constant"], tail) != d["family"] or any(
+                m.family != d["family"] for m in members
+            ):
+                raise InvalidRecord(f"family {d['family']!r}: key does not match its tail")
             return cls(
                 key=d["family"],
                 constant=d["constant"],
-                tail=Tail.from_dict(d["tail"]),
+                tail=tail,
                 representative=d["representative"],
                 members=members,
                 kind=d["kind"],

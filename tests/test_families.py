@@ -243,8 +243,8 @@ def test_incremental_equals_from_scratch(seed, batches):
     fams: list[Family] = []
     for lo, hi in itertools.pairwise(bounds):
         stored = [Family.from_dict(json.loads(json.dumps(d))) for d in _full(fams)]
-        fams = assign(shuffled[lo:hi], stored, rates=False)
-    assert _full(fams) == _full(families(records("e"), rates=False))
+        fams = assign(shuffled[lo:hi], stored)
+    assert _full(fams) == _full(e_families())
 
 
 def test_resuming_with_records_already_present_changes_nothing():
@@ -414,6 +414,41 @@ def test_quadratic_classes_equal_regular_cf_tail_classes(constant):
     assert len(ours) < len(hnf)
 
 
+@pytest.mark.parametrize("constant", ["sqrt2", "phi"])
+def test_families_of_a_quadratic_search(constant):
+    """A search of a quadratic irrational: periodic tails, classes by the periodic route, every
+    transform checked on the values with ball arithmetic (√2/2 and 1/√2 are one class there)."""
+    from flint import arb, ctx
+
+    from esma.constants import get_constant
+    from esma.search import SearchSpace, run
+
+    found = run(SearchSpace.create(constant, coeff=1, periods="1-2", depth=60))
+    fams = families(found)
+    assert sorted(m.id for f in fams for m in f.members) == sorted(c.id for c in found)
+    assert all(f.tail.kind == "quasi-polynomial" for f in fams)
+    classes = value_classes(fams)
+    assert {(c.route, c.complete) for c in classes} == {("periodic", True)}
+    for f in fams:
+        assert {m.value_class for m in f.members} == {f.value_class}
+    old = ctx.prec
+    try:
+        ctx.prec = 600
+        x = get_constant(constant).arb(600)
+
+        def value(lhs: str):
+            (a, b), (c, d) = moebius(lhs)
+            return (a * x + b) / (c * x + d)
+
+        for f in fams:
+            y_rep = value(f.members[0].lhs)
+            for m in f.members:
+                (p, q), (r, s) = m.transform
+                assert abs((p * y_rep + q) / (r * y_rep + s) - value(m.lhs)) < arb(10) ** -150
+    finally:
+        ctx.prec = old
+
+
 def test_quadratic_cf_exact():
     # (1 + √13)/3 = [1; 1, 1, 1, 2, 1, 1, 1, ...]... checked against the certified expansion
     head, period = quadratic_cf(1, 3, 13)
@@ -496,6 +531,11 @@ def test_bad_records_are_refused_with_one_clear_line():
         families([bad])
     with pytest.raises(InvalidRecord, match="not a rational function"):
         families([{**good, "lhs": "exp(x)"}])
+    with pytest.raises(InvalidRecord, match="is a constant"):
+        families([{**good, "lhs": "(2*x + 2)/(x + 1)"}])
+    stored = e_families()[0].to_dict(full=True)
+    with pytest.raises(InvalidRecord, match="does not match its tail"):
+        Family.from_dict({**stored, "constant": "e2"})
     with pytest.raises(InvalidRecord, match="Conjecture or a JSON object"):
         families(["not a record"])
     with pytest.raises(InvalidRecord, match="canonical"):
