@@ -185,8 +185,9 @@ class Tail:
     signs : tuple of int
         b_t for t = 0 … P−1 (quasi-polynomial: one entry per class; recurrence: one sign period,
         rotated to the canonical phase).
-    polys : tuple of tuple of Fraction
-        Quasi-polynomial: a_{Pm + j} = polys[j](m) for every integer m. Empty for a recurrence.
+    polys : tuple of tuple of int or Fraction
+        Quasi-polynomial: a_{Pm + j} = polys[j](m) for every integer m, ascending coefficients
+        (ints where integral). Empty for a recurrence.
     charpoly : tuple of int
         Recurrence: ``(1, c₁, …, c_L)``, a_t + c₁a_{t−1} + … + c_L a_{t−L} = 0 for every t.
         ``(1,)`` for a quasi-polynomial.
