@@ -518,7 +518,7 @@ class QuasiPolynomial:
         """One readable line, ascending powers: ``a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1``.
 
         >>> QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(-1, 2)),)).formula("b")
-        'b(m) = (1/2)m - (1/2)m^2'
+        'b(m) = (1/2)m - (1/2)m**2'
         """
         return self._formula_a if var == "a" else self._formula(var)
 
@@ -606,7 +606,8 @@ def _poly_text(poly: tuple[Fraction, ...], latex: bool, frac: str = r"\frac") ->
             if not latex and c.denominator != 1:
                 text = text[1:-1]  # a lone constant needs no parentheses
         else:
-            power = "m" if k == 1 else (f"m^{{{k}}}" if latex else f"m^{k}")
+            # Plain text writes powers as Python and esma's parser do: m**2 (LaTeX: m^{2}).
+            power = "m" if k == 1 else (f"m^{{{k}}}" if latex else f"m**{k}")
             text = power if mag == 1 else _coef_text(mag, latex, frac) + power
         pieces.append((c < 0, text))
     if not pieces:
