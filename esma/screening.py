@@ -192,6 +192,8 @@ def screening_cf(value: Any, depth: int) -> tuple[int, ...]:
     >>> screening_cf(get_constant("pi"), 8)[:5]
     (3, 7, 15, 1, 292)
     """
+    import gmpy2
+
     from esma.expansion import initial_bits, interval_cf, interval_source
     from esma.kernels.screen import MAX_LIMIT
 
@@ -204,10 +206,12 @@ def screening_cf(value: Any, depth: int) -> tuple[int, ...]:
         q_prev, q = 1, 0  # q_{-2}, q_{-1}: convergent denominators
         # |value - p_k/q_k| < 1/q_k², so q_k² > 2**bits pins value to the target precision.
         lo, hi, den = source(work)
-        for a in interval_cf(lo, hi, den):
+        # Euclid on GMP integers: 1.3-1.5 times Python's at these sizes, and this is most of a
+        # degree-2 search's time (tests/benchmarks/bench_bigint.py).
+        for a in interval_cf(gmpy2.mpz(lo), gmpy2.mpz(hi), gmpy2.mpz(den)):
             if abs(a) > MAX_LIMIT:
                 return tuple(out)
-            out.append(a)
+            out.append(int(a))
             q_prev, q = q, a * q + q_prev
             if 2 * (q.bit_length() - 1) > bits:
                 return tuple(out)
