@@ -371,7 +371,8 @@ def verify_cmd(ids, all_, db, digits):
 # -- the conjecture database: list, show, export, import ------------------------------------------
 
 _LIST_FORMATS = ("table", "json", "csv")
-_EXPORT_FORMATS = ("jsonl", "csv", "latex", "md")  # the keys of esma.export.FORMATS
+# The keys of esma.export.FORMATS.
+_EXPORT_FORMATS = ("jsonl", "csv", "latex", "md", "html", "sympy", "gp", "ramanujantools")
 
 
 def _canonical_constant(text: str | None) -> str | None:
@@ -546,7 +547,14 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     "fmt",
     type=click.Choice(_EXPORT_FORMATS),
     required=True,
-    help="jsonl (canonical, re-importable), csv, latex (a document body) or md.",
+    help="jsonl (canonical, re-importable), csv, latex (a document body; see --standalone), "
+    "md, html (one self-contained page), sympy (a Python file: python FILE --check DIGITS), "
+    "gp (a PARI/GP script: gp -q FILE) or ramanujantools (a Python file of matrices).",
+)
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="With --format latex: a whole document with its preamble, ready for pdflatex.",
 )
 @click.option(
     "-o",
@@ -555,24 +563,34 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     metavar="FILE",
     help="Write to FILE (replaced whole, never half-written) instead of stdout.",
 )
-def export_cmd(db: str, constant: str | None, fmt: str, output: str | None) -> None:
-    """Export the stored conjectures as JSONL, CSV, LaTeX or Markdown.
+def export_cmd(
+    db: str, constant: str | None, fmt: str, standalone: bool, output: str | None
+) -> None:
+    """Export the stored conjectures for people and for other tools.
 
     JSONL is canonical (sorted keys, one record a line, sorted by id): 'esma import' reads it
-    back, and exporting again gives the same bytes.
+    back, and exporting again gives the same bytes. sympy, gp and ramanujantools write files
+    that rebuild every formula in that tool and check it against its left-hand side.
 
     \b
     Example:
       esma export --constant e --format jsonl -o conjectures/e.jsonl
       esma export --format md > CONJECTURES.md
+      esma export --format latex --standalone -o formulas.tex && pdflatex formulas.tex
+      esma export --format sympy -o formulas.py && python formulas.py --check 100
+      esma export --format gp -o formulas.gp && gp -q formulas.gp
     """
     import io
 
-    from esma.export import FORMATS, write_records_jsonl
+    from esma.export import FORMATS, write_latex, write_records_jsonl
 
+    if standalone and fmt != "latex":
+        raise click.UsageError(f"--standalone applies to --format latex only, not {fmt}")
     buf = io.StringIO()
     if fmt == "jsonl":  # the stored text is already canonical: no object is rebuilt
         count = write_records_jsonl(_stored(db, constant, records=True), buf)
+    elif fmt == "latex":
+        count = write_latex(_stored(db, constant), buf, standalone=standalone)
     else:
         count = FORMATS[fmt](_stored(db, constant), buf)
     if output is None or output == "-":

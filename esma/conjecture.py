@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -48,7 +48,13 @@ FIELDS = (
     "convergence_rate",
     "formula",
     "latex",
+    "status",
+    "proof",
 )
+
+#: What a stored record may say of itself: proved (its certificate checks) or conjectured
+#: (approved to its digits, no proof). A refuted formula is never stored.
+STATUSES = ("proved", "conjectured")
 
 #: How many terms a record keeps (DESIGN.md asks for at least 30).
 PREFIX_TERMS = 30
@@ -79,6 +85,11 @@ class Conjecture:
         Digits of agreement between the continued fraction and the value, proven at approval.
     convergence_rate : float
         Digits gained per term of the continued fraction.
+    status : str
+        ``"proved"`` when ``proof`` is a certificate (:mod:`esma.prove`) that the formula holds
+        for every n, else ``"conjectured"``. Neither is part of the id.
+    proof : dict or None
+        The certificate that :func:`esma.proofcheck.check` replays, or None.
     """
 
     constant: str
@@ -89,6 +100,8 @@ class Conjecture:
     recurrence: Recurrence
     verified_digits: int
     convergence_rate: float
+    status: str = "conjectured"
+    proof: dict | None = field(default=None, hash=False)
 
     # id, formula and latex are cached_property: derived from the fields, rendered several times
     # per record (store, listing, export). A frozen dataclass without slots allows it.
@@ -174,8 +187,16 @@ class Conjecture:
     def __str__(self) -> str:
         return self.formula
 
+    def proved(self, certificate: dict) -> Conjecture:
+        """This record with status ``"proved"`` and its certificate (the id is unchanged).
+
+        >>> example().proved({"v": 1}).status
+        'proved'
+        """
+        return replace(self, status="proved", proof=certificate)
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON record of DESIGN.md (integers stay integers of any size)."""
+        """The JSON record (integers stay integers of any size)."""
         qp = self.quasi_polynomial
         return {
             "id": self.id,
@@ -190,6 +211,8 @@ class Conjecture:
             "convergence_rate": self.convergence_rate,
             "formula": self.formula,
             "latex": self.latex,
+            "status": self.status,
+            "proof": self.proof,
         }
 
     def to_json(self) -> str:
@@ -240,6 +263,7 @@ class Conjecture:
         rate = record["convergence_rate"]
         if isinstance(rate, bool) or not isinstance(rate, int | float):
             raise InvalidRecord("field 'convergence_rate' must be a number")
+        status, proof = _status(record)
         conj = cls(
             constant=record["constant"],
             lhs=record["lhs"],
@@ -249,6 +273,8 @@ class Conjecture:
             recurrence=Recurrence.from_dict(record["recurrence"]),
             verified_digits=record["verified_digits"],
             convergence_rate=float(rate),
+            status=status,
+            proof=proof,
         )
         if "id" in record and record["id"] != conj.id:
             raise InvalidRecord(
@@ -283,6 +309,20 @@ def _kind(value: Any) -> str:
 def _expect(record: dict, name: str, kind: type) -> None:
     if not isinstance(record[name], kind):
         raise InvalidRecord(f"field {name!r} must be a {kind.__name__}, not {_kind(record[name])}")
+
+
+def _status(record: dict) -> tuple[str, dict | None]:
+    """The record's status and certificate, checked for form (:mod:`esma.proofcheck` checks the
+    mathematics). Records written before proofs existed have neither: conjectured."""
+    status = record.get("status", "conjectured")
+    proof = record.get("proof")
+    if status not in STATUSES:
+        raise InvalidRecord(f"field 'status' must be 'proved' or 'conjectured', not {status!r}")
+    if status == "proved" and not isinstance(proof, dict):
+        raise InvalidRecord("a proved record needs its certificate in field 'proof'")
+    if status == "conjectured" and proof is not None:
+        raise InvalidRecord("a conjectured record has no certificate: field 'proof' must be null")
+    return status, proof
 
 
 def _int_list(record: dict, name: str) -> list[int]:

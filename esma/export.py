@@ -1,4 +1,5 @@
-"""Conjectures out to JSONL (the canonical, reviewable form), CSV, LaTeX and Markdown; JSONL in.
+"""Conjectures out to JSONL (the canonical, reviewable form), CSV, LaTeX, Markdown, an HTML page,
+SymPy, PARI/GP and ramanujantools; JSONL in.
 
 Canonical JSONL is one record per line, keys sorted, records sorted by id, UTF-8: exporting,
 importing into an empty database and exporting again gives the same bytes, so the files under
@@ -26,8 +27,11 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from esma.conjecture import Conjecture, canonical_json
+from esma.constants import lhs_latex
 from esma.errors import EsmaError, InvalidRecord
-from esma.notation import format_signs, latex_text, signs_latex
+from esma.htmlpage import write_html
+from esma.interop import join_terms, poly_terms, write_gp, write_ramanujantools, write_sympy
+from esma.notation import cf_latex, format_signs, latex_text, signs_latex
 
 #: How many partial denominators the CSV column ``a_prefix`` shows.
 CSV_PREFIX_TERMS = 10
@@ -154,37 +158,134 @@ def write_csv(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
     return count
 
 
-def write_latex(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
-    r"""Write a LaTeX document body: a section per constant, a display per conjecture.
+#: Partial denominators the ``\cfrac`` of a LaTeX display shows (the head and the closed form
+#: follow in full, so nothing is left out).
+LATEX_SHOWN_TERMS = 4
 
-    The body has no ``\documentclass``; ``\input`` it into an article that loads ``amsmath``.
+#: A left-hand side whose LaTeX is longer than this gets a line of its own (``multline*``): the
+#: ``\cfrac`` beside it would run into the margin.
+LATEX_LONG_LHS = 40
+
+#: Preamble of ``--standalone`` LaTeX: article, amsmath, and lines that break rather than
+#: overflow (``\emergencystretch``).
+LATEX_PREAMBLE = (
+    "\\documentclass[11pt]{article}\n"
+    "\\usepackage{amsmath}\n"
+    "\\setlength{\\emergencystretch}{3em}\n"
+    "\\title{Continued-fraction formulas}\n"
+    "\\author{written by esma}\n"
+    "\\date{}\n"
+    "\\begin{document}\n"
+    "\\maketitle\n"
+)
+
+
+def write_latex(conjectures: Iterable[Conjecture], fh: IO[str], *, standalone: bool = False) -> int:
+    r"""Write LaTeX: a section per constant and, per conjecture, the whole formula.
+
+    Each formula is a display, left-hand side = a ``\cfrac`` of the first terms, followed by
+    the whole statement in running text, which breaks between its pieces instead of
+    overflowing: the sign period, every head term a₀ … a_{s−1}, then the closed form, one
+    residue class at a time. Without ``standalone`` the output is a body to ``\input`` into a
+    document that loads ``amsmath``; with it, a document that compiles on its own.
 
     >>> import io; buf = io.StringIO()
     >>> from esma.conjecture import example
     >>> write_latex([example()], buf)
     1
-    >>> r"\section{Constant \texttt{e}}" in buf.getvalue(), r"\cfrac" in buf.getvalue()
-    (True, True)
+    >>> print(buf.getvalue().split(r"\section{Constant \texttt{e}}")[1].strip())
+    \paragraph{\texttt{f47e46dd25a4bf43}} Verified to 1000 digits; 2.5 digits per term.
+    \begin{equation*}
+    e - 1 = 2 - \cfrac{1}{3 + \cfrac{1}{2 - \cfrac{1}{5 + \ddots}}}
+    \end{equation*}
+    with $b_n$ repeating $(-, +)$, and for $m \ge 0$: $a_{2m} = 2$, $a_{1+2m} = 2m + 3$.
     """
     groups: dict[str, list[Conjecture]] = {}
     for c in conjectures:
         groups.setdefault(c.constant, []).append(c)
     count = sum(len(g) for g in groups.values())
-    fh.write(
-        f"% {count} conjecture(s) written by esma; \\input this body into a document that\n"
-        "% loads amsmath (\\usepackage{amsmath}).\n"
-    )
+    if standalone:
+        fh.write(f"% {count} conjecture(s) written by esma.\n" + LATEX_PREAMBLE)
+    else:
+        fh.write(
+            f"% {count} conjecture(s) written by esma; \\input this body into a document that\n"
+            "% loads amsmath (\\usepackage{amsmath}).\n"
+        )
     for constant, group in groups.items():
         fh.write(f"\n\\section{{Constant \\texttt{{{latex_text(constant)}}}}}\n")
         for c in group:
-            fh.write(
-                f"\n\\paragraph{{\\texttt{{{c.id}}}}} Verified to {c.verified_digits} digits, "
-                f"{c.convergence_rate:.3g} digits per term; signs $b_n$: ${signs_latex(c.signs)}$ repeated.\n"
-            )
-            # The continued fraction and its general term on two lines: one would overflow.
-            lines = c.latex.split(",\\quad ", 1)
-            fh.write("\\begin{gather*}\n" + " \\\\\n".join(lines) + "\n\\end{gather*}\n")
+            fh.write(_latex_conjecture(c))
+    if standalone:
+        fh.write("\n\\end{document}\n")
     return count
+
+
+def _latex_conjecture(c: Conjecture) -> str:
+    """One conjecture: a paragraph heading, the display, and the whole statement."""
+    try:
+        lhs = lhs_latex(c.lhs, c.constant)
+    except EsmaError:  # a record from elsewhere may use names this version cannot parse
+        lhs = r"\text{" + latex_text(c.lhs_text) + "}"
+    cf = cf_latex(c.a_prefix[:LATEX_SHOWN_TERMS], c.signs)
+    if len(lhs) > LATEX_LONG_LHS:
+        display = f"\\begin{{multline*}}\n{lhs} \\\\\n= {cf}\n\\end{{multline*}}\n"
+    else:
+        display = f"\\begin{{equation*}}\n{lhs} = {cf}\n\\end{{equation*}}\n"
+    return (
+        f"\n\\paragraph{{\\texttt{{{c.id}}}}} Verified to {c.verified_digits} digits; "
+        f"{c.convergence_rate:.3g} digits per term.\n" + display + _latex_statement(c) + "\n"
+    )
+
+
+def _latex_statement(c: Conjecture) -> str:
+    r"""The signs, every head term and the closed form as running text with inline math.
+
+    >>> from esma.conjecture import Conjecture
+    >>> from esma.recurrence import Recurrence
+    >>> rec = Recurrence((1, 0, 0, -2, 0, 0, 1), 1, (2, 1, 2, 1, 1, 4, 1))  # e = [2; 1, 2, 1, ...]
+    >>> c = Conjecture("e", "x", "2.718281828459045235360287471352662497757", (1,),
+    ...                tuple(rec.terms(30)), rec, 1000, 3.0)
+    >>> print(_latex_statement(c))
+    with $b_n = +1$, $a_{0} = 2$, and for $m \ge 0$: $a_{1+3m} = 1$, $a_{2+3m} = 2m + 2$, $a_{3+3m} = 1$.
+    """
+    from esma.display import recurrence_latex
+
+    if len(c.signs) == 1:
+        signs = f"$b_n = {'+' if c.signs[0] > 0 else '-'}1$"
+    else:
+        signs = f"$b_n$ repeating ${signs_latex(c.signs)}$"
+    qp = c.quasi_polynomial
+    if qp is None:  # no closed form in m: the recurrence itself, with its initial terms
+        return f"with {signs}, and \\[{recurrence_latex(c.recurrence)}\\]"
+    head = c.recurrence.terms(qp.start)
+    pieces = [signs]
+    if len(head) == 1:
+        pieces.append(f"$a_{{0}} = {head[0]}$")
+    elif head:
+        values = ",\\allowbreak ".join(map(str, head))
+        pieces.append(f"$a_{{0}}, \\dots, a_{{{len(head) - 1}}} = {values}$")
+    classes = ", ".join(
+        f"$a_{{{_class_index(qp.start + j, qp.period)}}} = {_latex_poly(p)}$"
+        for j, p in enumerate(qp.polys)
+    )
+    return f"with {', '.join(pieces)}, and for $m \\ge 0$: {classes}."
+
+
+def _class_index(base: int, period: int) -> str:
+    step = "m" if period == 1 else f"{period}m"
+    return step if base == 0 else f"{base}+{step}"
+
+
+def _latex_poly(coeffs: tuple) -> str:
+    pieces = []
+    for negative, magnitude, k in poly_terms(coeffs):
+        power = "" if k == 0 else ("m" if k == 1 else f"m^{{{k}}}")
+        if magnitude.denominator != 1:
+            number = f"\\tfrac{{{magnitude.numerator}}}{{{magnitude.denominator}}}"
+        else:
+            number = str(magnitude.numerator)
+        pieces.append((negative, power if power and magnitude == 1 else number + power))
+    return join_terms(pieces)
 
 
 def _md_cell(text: str, code: bool = False) -> str:
@@ -218,10 +319,15 @@ def write_markdown(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
     return count
 
 
-#: Writers by the name ``esma export --format`` uses.
+#: Writers by the name ``esma export --format`` uses (the other tools' formats are in
+#: :mod:`esma.interop`, the page in :mod:`esma.htmlpage`).
 FORMATS: dict[str, Callable[[Iterable[Conjecture], IO[str]], int]] = {
     "jsonl": write_jsonl,
     "csv": write_csv,
     "latex": write_latex,
     "md": write_markdown,
+    "html": write_html,
+    "sympy": write_sympy,
+    "gp": write_gp,
+    "ramanujantools": write_ramanujantools,
 }

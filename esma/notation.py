@@ -165,11 +165,11 @@ def _coef_text(c: Fraction, latex: bool, frac: str = r"\frac") -> str:
 @lru_cache(maxsize=8192)  # few distinct polynomials recur across thousands of records
 def poly_text(poly: tuple[Fraction, ...], latex: bool, frac: str = r"\frac") -> str:
     r"""A polynomial in ``m`` from its ascending coefficients: text in ascending powers
-    (``2 + (1/2)m^2``), LaTeX in descending powers with ``frac`` for fractions.
+    (``2 + (1/2)m**2``), LaTeX in descending powers with ``frac`` for fractions.
 
     >>> p = (Fraction(2), Fraction(0), Fraction(1, 2))
     >>> poly_text(p, latex=False), poly_text(p, latex=True, frac=r"\tfrac")
-    ('2 + (1/2)m^2', '\\tfrac{1}{2}m^{2} + 2')
+    ('2 + (1/2)m**2', '\\tfrac{1}{2}m^{2} + 2')
     """
     order = range(len(poly) - 1, -1, -1) if latex else range(len(poly))
     pieces: list[tuple[bool, str]] = []
@@ -183,7 +183,8 @@ def poly_text(poly: tuple[Fraction, ...], latex: bool, frac: str = r"\frac") -> 
             if not latex and c.denominator != 1:
                 text = text[1:-1]  # a lone constant needs no parentheses
         else:
-            power = "m" if k == 1 else (f"m^{{{k}}}" if latex else f"m^{k}")
+            # Plain text writes powers as Python and esma's parser do: m**2 (LaTeX: m^{2}).
+            power = "m" if k == 1 else (f"m^{{{k}}}" if latex else f"m**{k}")
             text = power if mag == 1 else _coef_text(mag, latex, frac) + power
         pieces.append((c < 0, text))
     if not pieces:
@@ -213,7 +214,7 @@ def closed_form_text(start: int, period: int, polys: Polys, var: str = "a") -> s
     """One line, ascending powers: ``a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1``.
 
     >>> closed_form_text(0, 1, ((Fraction(0), Fraction(1, 2), Fraction(-1, 2)),), "b")
-    'b(m) = (1/2)m - (1/2)m^2'
+    'b(m) = (1/2)m - (1/2)m**2'
     """
     return ", ".join(
         f"{var}({class_index(start, period, j)}) = {poly_text(tuple(p), latex=False)}"

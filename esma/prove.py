@@ -457,12 +457,13 @@ def _fit(values: list[int], first: int) -> Poly | None:
     return _norm(out)
 
 
-def _guess(run: _Run, big_l: int, k_signs: int) -> tuple[tuple[Poly, ...], int, int] | None:
-    """S(j) fitted on the last boundaries of an L-block grouping, the first boundary it fits
-    from, and the phase; None when no polynomial of low degree fits."""
+def _guess(run: _Run, big_l: int, k_signs: int) -> tuple[tuple[Poly, ...], int] | None:
+    """S(j) fitted on the last boundaries of an L-block grouping, and the phase; None when no
+    polynomial of low degree fits. Only boundaries from FIRST_BLOCKS on are used: records that
+    share the state there share every later one, so the guess is theirs alike."""
     points = [run.boundaries[i] for i in range(0, len(run.boundaries), big_l)]
     need = MAX_DEGREE + 1 + EXTRA_POINTS
-    if len(points) < need + 2:
+    if len(points) - -(-FIRST_BLOCKS // big_l) < need + 2:
         return None
     tail = points[-need:]
     first = len(points) - need
@@ -477,13 +478,7 @@ def _guess(run: _Run, big_l: int, k_signs: int) -> tuple[tuple[Poly, ...], int, 
         if p is None:
             return None
         polys.append(p)
-    # The earliest boundary from which the guess fits every later point.
-    start = first
-    while start > 0:
-        if not _same_map(points[start - 1], polys, start - 1):
-            break
-        start -= 1
-    return tuple(polys), start, counts[0] % k_signs
+    return tuple(polys), counts[0] % k_signs
 
 
 @dataclass(frozen=True)
@@ -651,23 +646,24 @@ def prove(conjecture: Conjecture) -> Proof:
         if len(_INDUCTIONS) >= 4096:
             _INDUCTIONS.clear()
         _INDUCTIONS[key] = found
-    big_l, s, fit_start, phase, step = found
-    # The base case: the exact run up to boundary j1, past the fit, the side conditions, and
-    # the start of the record's quasi-polynomial.
-    # (S fits this record from its boundary FIRST_BLOCKS on, and maybe earlier.)
-    for j1 in (max(step.j1, fit_start), max(step.j1, -(-FIRST_BLOCKS // big_l))):
-        while True:
-            run = _exact_run(m, theorem, signs, big_l * j1, run)
-            n1 = run.boundaries[big_l * j1][4]
-            if n1 >= max(qp.start, 1):
-                break
-            j1 += 1
-        if _same_map(run.boundaries[big_l * j1], s, j1) and n1 % len(signs) == phase:
+    big_l, s, phase, step = found
+    # The base case: the first boundary j1 past the side conditions and the start of the
+    # record's quasi-polynomial where the exact run is at ±S(j1) in phase. From there the
+    # induction carries it to every later boundary, so the first is found by counting up, and
+    # it depends on this record alone (not on which record filled the cache).
+    last = max(step.j1, -(-12 * FIRST_BLOCKS // big_l))  # within the run the guess was fitted on
+    j1 = step.j1
+    while True:
+        run = _exact_run(m, theorem, signs, big_l * j1, run)
+        point = run.boundaries[big_l * j1]
+        n1 = point[4]
+        if n1 >= max(qp.start, 1) and n1 % len(signs) == phase and _same_map(point, s, j1):
             break
-    else:
-        return Proof(
-            "conjectured", theorem.citation, "the exact run does not reach the guessed state"
-        )
+        if j1 >= last:
+            return Proof(
+                "conjectured", theorem.citation, "the exact run does not reach the guessed state"
+            )
+        j1 += 1
     prefix = run.out[:n1]
     found = _check_prefix(conjecture, prefix)
     if found is not None:
@@ -710,19 +706,23 @@ _INDUCTIONS: dict[tuple, tuple] = {}
 
 
 def _find_induction(m: tuple, theorem: Theorem, signs: tuple, run: _Run) -> tuple | None:
-    """(L, S, first boundary S fits, phase, step) for the first super-block size that closes
-    the induction, extending the exact run as needed; None when none does."""
+    """(L, S, phase, step) for the first super-block size that closes the induction, extending
+    the exact run as needed; None when none does. A function of the state at boundary
+    FIRST_BLOCKS alone (see :func:`_guess`), so whichever record of a tail comes first, every
+    record of it gets the same induction and so the same certificate."""
     periodic = all(beta == 0 for _, beta in theorem.block)
-    for blocks in (FIRST_BLOCKS, 3 * FIRST_BLOCKS, 10 * FIRST_BLOCKS):
+    for blocks in (4 * FIRST_BLOCKS, 12 * FIRST_BLOCKS, 30 * FIRST_BLOCKS):
+        if blocks > 12 * FIRST_BLOCKS and not periodic:
+            break  # growing entries: longer runs cost more than they find
         run = _exact_run(m, theorem, signs, blocks, run)
         for big_l in range(1, (MAX_L_PERIODIC if periodic else MAX_L) + 1):
             guess = _guess(run, big_l, len(signs))
             if guess is None:
                 continue
-            s, fit_start, phase = guess
+            s, phase = guess
             step = _super_block(theorem, big_l, signs, phase, s)
             if step is not None:
-                return big_l, s, fit_start, phase, step
+                return big_l, s, phase, step
     return None
 
 

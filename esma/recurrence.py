@@ -524,7 +524,7 @@ class QuasiPolynomial:
         ``offset`` is the index of the first term (an OEIS b-file's first n).
 
         >>> QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(-1, 2)),)).formula("b")
-        'b(m) = (1/2)m - (1/2)m^2'
+        'b(m) = (1/2)m - (1/2)m**2'
         >>> QuasiPolynomial(1, 3, ((1,), (2, 2), (1,))).formula(offset=-1)
         'a(3m) = 1, a(1+3m) = 2 + 2m, a(2+3m) = 1'
         """

@@ -26,7 +26,7 @@ class SearchReporter:
         self.total = space.total_candidates
         per_chunk = len(space.signs) * space.chunk_lhs
         self.screened = min(done * per_chunk, self.total)
-        self.flagged = self.approved = self.chunks = 0
+        self.flagged = self.approved = self.proved = self.refuted = self.chunks = 0
         self.started = time.perf_counter()
         self.live = not quiet and sys.stderr.isatty()
         self._progress = None
@@ -71,6 +71,8 @@ class SearchReporter:
         self.screened += result.screened
         self.flagged += result.flagged
         self.approved += len(result.conjectures)
+        self.proved += result.proved
+        self.refuted += result.refuted
         if self._progress is not None:
             self._progress.update(
                 self._task,
@@ -94,9 +96,11 @@ class SearchReporter:
 
     def summary(self) -> str:
         elapsed = time.perf_counter() - self.started
+        refuted = f", {self.refuted:,} refuted by proof" if self.refuted else ""
         return (
             f"{self.screened:,} of {self.total:,} candidates screened, {self.flagged:,} flagged, "
-            f"{self.approved:,} approved in this session ({elapsed:.1f} s)"
+            f"{self.approved:,} approved ({self.proved:,} proved{refuted}) in this session "
+            f"({elapsed:.1f} s)"
         )
 
 

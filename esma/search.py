@@ -45,7 +45,8 @@ class SearchSpace:
     """The parameters that define a search; equal spaces give identical results.
 
     Attributes mirror the ``esma search`` options; ``threshold`` is the flag bound as a fraction
-    of ``depth`` (flag when L < threshold · depth).
+    of ``depth`` (flag when L < threshold · depth); ``prove`` proves each approved record where
+    the constant's continued fraction is a theorem (:mod:`esma.prove`).
     """
 
     constant: str
@@ -56,6 +57,7 @@ class SearchSpace:
     threshold: float = 0.25
     digits: int = 1000
     chunk_lhs: int = CHUNK_LHS
+    prove: bool = True
 
     @classmethod
     def create(cls, constant: str, **options: Any) -> SearchSpace:
@@ -79,6 +81,8 @@ class SearchSpace:
                 f"threshold: {threshold!r} must be in (0, 0.5]", parameter="threshold"
             )
         check_int("digits", options.get("digits", 1000), 10)
+        if not isinstance(options.get("prove", True), bool):
+            raise InvalidParameter("prove: must be True or False", parameter="prove")
         const = get_constant(constant)
         space = cls(constant=const.text, periods=periods, **options)
         check_lhs_space(space.degree, space.coeff)
@@ -155,7 +159,12 @@ class SearchSpace:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """What one chunk produced: approved conjectures in search order, and counts."""
+    """What one chunk produced: approved conjectures in search order, and counts.
+
+    ``rejected`` candidates were flagged but not approved; ``refuted`` ones were approved to the
+    digits asked and then proven false beyond them (never stored); ``proved`` counts the
+    conjectures that carry a proof.
+    """
 
     index: int
     conjectures: tuple[Conjecture, ...]
@@ -163,6 +172,8 @@ class ChunkResult:
     flagged: int
     rejected: int = 0
     uncertified: int = 0
+    proved: int = 0
+    refuted: int = 0
 
 
 def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None:
@@ -193,6 +204,7 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
     """
     from esma.conjecture import PREFIX_TERMS, Conjecture
     from esma.massey import find_recurrence
+    from esma.prove import prove
     from esma.transforms import LhsValue
     from esma.verify import approve
 
@@ -200,7 +212,7 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
     values = [LhsValue(f, space.constant_value) for f in lhs]
     outcomes = None if exact else iter(_screen_block(space, lhs, values))
     found: list[Conjecture] = []
-    screened = flagged = rejected = uncertified = 0
+    screened = flagged = rejected = uncertified = proved = refuted = 0
     for f, value in zip(lhs, values, strict=True):
         for signs in space.signs:
             screened += 1
@@ -217,19 +229,28 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
             if approval is None:
                 rejected += 1
                 continue
-            found.append(
-                Conjecture(
-                    constant=space.constant,
-                    lhs=f.text,
-                    lhs_value=_value_text(value),
-                    signs=signs,
-                    a_prefix=tuple(rec.terms(max(PREFIX_TERMS, len(rec.initial)))),
-                    recurrence=rec,
-                    verified_digits=approval.digits,
-                    convergence_rate=approval.convergence_rate,
-                )
+            conj = Conjecture(
+                constant=space.constant,
+                lhs=f.text,
+                lhs_value=_value_text(value),
+                signs=signs,
+                a_prefix=tuple(rec.terms(max(PREFIX_TERMS, len(rec.initial)))),
+                recurrence=rec,
+                verified_digits=approval.digits,
+                convergence_rate=approval.convergence_rate,
             )
-    return ChunkResult(index, tuple(found), screened, flagged, rejected, uncertified)
+            if space.prove:
+                proof = prove(conj)
+                if proof.status == "refuted":  # approved to the digits asked, false beyond
+                    refuted += 1
+                    continue
+                if proof.status == "proved":
+                    conj = conj.proved(proof.certificate)
+                    proved += 1
+            found.append(conj)
+    return ChunkResult(
+        index, tuple(found), screened, flagged, rejected, uncertified, proved, refuted
+    )
 
 
 def _screen_block(space: SearchSpace, lhs: list[RationalLhs], values: list[Any]) -> list:

@@ -99,33 +99,74 @@ def make_conjecture():
     return build_conjecture
 
 
+# -- outside tools ---------------------------------------------------------------------------
+
+
+def _need_tool(*names: str, install: str) -> None:
+    """Skip, saying how to install them, unless every program in ``names`` is on the PATH; under
+    ``ESMA_REQUIRE_TOOLS`` (set by .ci/run, which installs them) a missing one fails instead."""
+    import shutil
+
+    missing = [name for name in names if shutil.which(name) is None]
+    if not missing:
+        return
+    message = f"{', '.join(missing)} not installed ({install})"
+    if os.environ.get("ESMA_REQUIRE_TOOLS"):
+        pytest.fail(f"ESMA_REQUIRE_TOOLS is set but {message}")
+    pytest.skip(message)
+
+
+def _need_module(name: str, extra: str = "dev") -> object:
+    """``pytest.importorskip`` that fails under ``ESMA_REQUIRE_TOOLS`` instead of skipping."""
+    if os.environ.get("ESMA_REQUIRE_TOOLS"):
+        import importlib
+
+        return importlib.import_module(name)
+    return pytest.importorskip(name, reason=f"{name} is in esma's {extra} extra")
+
+
+@pytest.fixture(scope="session")
+def need_tool():
+    """``need_tool("gp", install="...")``: skip (or, under ESMA_REQUIRE_TOOLS, fail) unless the
+    programs are on the PATH."""
+    return _need_tool
+
+
+@pytest.fixture(scope="session")
+def need_module():
+    """``need_module("ramanujantools")``: the module, or a skip (a failure under
+    ESMA_REQUIRE_TOOLS) when it is not installed."""
+    return _need_module
+
+
 # -- LaTeX -----------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def compile_latex(tmp_path):
-    """``compile_latex(body)``: typeset ``body`` in an amsmath article with pdflatex and assert
-    it compiles; skips (saying why) where pdflatex is not installed."""
-    import shutil
+    """``compile_latex(body)``: typeset ``body`` in an amsmath article with pdflatex, assert it
+    compiles and return pdflatex's log; ``compile_latex(text, document=True)`` typesets a whole
+    document as it is. Skips (saying why) where pdflatex is not installed."""
     import subprocess
 
-    def compile_body(body: str) -> None:
-        if shutil.which("pdflatex") is None:
-            pytest.skip("pdflatex is not installed")
-        (tmp_path / "doc.tex").write_text(
-            "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-            + body
-            + "\n\\end{document}\n",
-            encoding="utf-8",
-        )
+    def compile_body(body: str, document: bool = False) -> str:
+        _need_tool("pdflatex", install="Debian: apt-get install texlive-latex-base")
+        if not document:
+            body = (
+                "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+                + body
+                + "\n\\end{document}\n"
+            )
+        (tmp_path / "doc.tex").write_text(body, encoding="utf-8")
         done = subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
             cwd=tmp_path,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             check=False,
         )
         assert done.returncode == 0, done.stdout[-2000:]
+        return (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
 
     return compile_body

@@ -11,6 +11,8 @@ import io
 import json
 import os
 import re
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 
 from esma.cli import cli
 from esma.conjecture import PREFIX_TERMS, Conjecture
+from esma.constants import parse_expression
 from esma.errors import InvalidRecord
 from esma.export import (
     CSV_COLUMNS,
@@ -30,7 +33,10 @@ from esma.export import (
     write_markdown,
 )
 from esma.recurrence import Recurrence
+from esma.signs import format_signs
 from esma.store import Store
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "conjectures"
 
 
 def _jsonl(conjectures) -> str:
@@ -241,10 +247,152 @@ def test_latex_body(sample, compile_latex):
     compile_latex(body)  # skips, saying so, where pdflatex is not installed
 
 
+def _latex_number(text: str, m: int) -> Fraction:
+    """The value of a printed polynomial like ``\\tfrac{1}{2}m^{2} + 3m - 1`` at ``m``, read back
+    with esma's own parser (numbers fold exactly)."""
+    text = re.sub(r"\\tfrac\{(\d+)\}\{(\d+)\}", r"(\1/\2)", text)
+    text = re.sub(r"m\^\{(\d+)\}", r"m^\1", text)
+    text = re.sub(r"(\d|\))m", r"\1*m", text).replace("m", f"({m})")
+    tree = parse_expression(text)
+    assert tree.op == "num", text
+    return Fraction(tree.args[0])
+
+
+def test_latex_states_every_head_term_and_every_class_of_the_catalogue():
+    """Read back from the LaTeX of each catalogue record: the signs, every head term a_0 …
+    a_{s-1} in order, and each residue class's polynomial, which must give the record's terms."""
+    from esma.export import _latex_statement
+
+    checked = 0
+    for path in sorted(CATALOGUE.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            records = read_jsonl(fh, name=path.name)
+        for c in records:
+            text = _latex_statement(c)
+            qp = c.quasi_polynomial
+            terms = c.recurrence.terms(qp.start + 3 * qp.period)
+            shown = re.search(r"\$b_n(?: = ([+-])1\$|\$ repeating \$\(([^)]*)\)\$)", text)
+            signs = shown.group(1) or shown.group(2).replace(", ", "")
+            assert signs == format_signs(c.signs), c.id
+            head = re.search(r"\$a_\{0\}(?:, \\dots, a_\{(\d+)\})? = ([^$]*)\$", text)
+            if qp.start == 0:
+                assert head is None, c.id
+            else:
+                values = [int(v) for v in head.group(2).split(",\\allowbreak ")]
+                assert values == terms[: qp.start], c.id
+            classes = re.findall(r"\$a_\{(?:(\d+)\+)?(\d*)m\} = ([^$]*)\$", text)
+            assert len(classes) == qp.period, c.id
+            for j, (base, step, poly) in enumerate(classes):
+                assert int(base or 0) == qp.start + j and int(step or 1) == qp.period, c.id
+                for m in range(3):
+                    assert _latex_number(poly, m) == terms[qp.start + j + m * qp.period], c.id
+            checked += 1
+    assert checked == 8416
+
+
+def test_latex_of_the_catalogue_compiles_without_overfull_boxes(compile_latex):
+    records = []
+    for path in sorted(CATALOGUE.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            records += read_jsonl(fh, name=path.name)
+    buf = io.StringIO()
+    assert write_latex(records, buf, standalone=True) == len(records)
+    document = buf.getvalue()
+    assert document.startswith("% 8416 conjecture(s)") and "\\documentclass" in document
+    assert document.rstrip().endswith("\\end{document}")
+    log = compile_latex(document, document=True)
+    assert "Output written on doc.pdf" in log
+    assert "Overfull" not in log, re.findall(r"Overfull.*", log)[:5]
+
+
+def test_latex_long_left_hand_sides_and_recurrences_fit(make_conjecture, compile_latex):
+    """A left-hand side too long to share a line with its fraction gets a line of its own; a
+    record without a closed form shows its recurrence."""
+    fibonacci = Recurrence(charpoly=(1, -1, -1), start=0, initial=(1, 1))
+    no_closed_form = Conjecture(
+        "e", "x", make_conjecture().lhs_value, (1, -1), tuple(fibonacci.terms(PREFIX_TERMS)),
+        fibonacci, 1000, 1.0,
+    )  # fmt: skip
+    long_lhs = make_conjecture(
+        "(2*x**2 - 2*x + 1)/(x**2 + 2*x - 2)", constant="besseli(1, 2)/besseli(0, 2)"
+    )
+    buf = io.StringIO()
+    write_latex([long_lhs, no_closed_form, make_conjecture()], buf)
+    body = buf.getvalue()
+    _check_latex_structure(body)
+    assert body.count("\\begin{multline*}") == 1
+    assert "a_{n} = a_{n-1} + a_{n-2}" in body
+    log = compile_latex(body)
+    assert "Overfull" not in log, re.findall(r"Overfull.*", log)
+
+
+def test_export_latex_standalone_from_the_cli(filled):
+    result = _run("export", "--db", filled, "--format", "latex", "--standalone")
+    assert result.exit_code == 0, result.stderr
+    assert "\\documentclass" in result.stdout and "\\end{document}" in result.stdout
+    body = _run("export", "--db", filled, "--format", "latex").stdout
+    assert "\\documentclass" not in body
+    refused = _run("export", "--db", filled, "--format", "md", "--standalone")
+    assert refused.exit_code == 2
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith("esma: error: --standalone applies to --format latex only, not md")
+
+
+@pytest.mark.parametrize(
+    "fmt, start",
+    [
+        ("sympy", "# 5 continued-fraction formulas written by 'esma export --format sympy'"),
+        ("gp", "\\\\ 5 continued-fraction formulas written by 'esma export --format gp'"),
+        ("ramanujantools", "# 5 continued-fraction formulas written by 'esma export --format"),
+        ("html", "<!DOCTYPE html>"),
+    ],
+)
+def test_export_for_other_tools_from_the_cli(filled, sample, tmp_path, fmt, start):
+    out = tmp_path / f"formulas.{fmt}"
+    result = _run("export", "--db", filled, "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"exported 5 conjectures to {out}"
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(start)
+    assert all(c.id in text for c in sample)
+
+
+def test_export_refuses_a_record_without_closed_form(tmp_path, make_conjecture):
+    fibonacci = Recurrence(charpoly=(1, -1, -1), start=0, initial=(1, 1))
+    conj = Conjecture(
+        "e", "x", make_conjecture().lhs_value, (1,), tuple(fibonacci.terms(PREFIX_TERMS)),
+        fibonacci, 1000, 1.0,
+    )  # fmt: skip
+    path = tmp_path / "f.db"
+    with Store.open(str(path)) as store:
+        run, _ = store.start_run({"constant": "e"}, total_chunks=1)
+        store.finish_chunk(run, 0, [conj])
+    out = tmp_path / "f.gp"
+    result = _run("export", "--db", path, "--format", "gp", "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.strip() == (
+        f"esma: error: record {conj.id} has no closed form in m (its recurrence is not a "
+        "quasi-polynomial); this export needs one"
+    )
+
+
 def test_formats_table_matches_the_cli_choices():
     from esma.cli import _EXPORT_FORMATS
 
-    assert set(FORMATS) == set(_EXPORT_FORMATS) == {"jsonl", "csv", "latex", "md"}
+    assert (
+        set(FORMATS)
+        == set(_EXPORT_FORMATS)
+        == {
+            "jsonl",
+            "csv",
+            "latex",
+            "md",
+            "html",
+            "sympy",
+            "gp",
+            "ramanujantools",
+        }
+    )
 
 
 # -- the CLI --------------------------------------------------------------------------------------

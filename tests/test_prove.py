@@ -13,7 +13,7 @@ import pytest
 
 from esma.conjecture import Conjecture, example
 from esma.proofcheck import check
-from esma.prove import mobius_of_lhs, prove
+from esma.prove import clear_caches, mobius_of_lhs, prove
 from esma.recurrence import Recurrence
 from esma.search import SearchSpace, run
 
@@ -82,6 +82,21 @@ def test_e_catalogue_all_proved_and_checked():
                for line in (CATALOGUE / "e.jsonl").read_text().splitlines()]  # fmt: skip
     assert len(records) == 1470
     assert _sweep(records) == (1470, 0, 1470)
+
+
+def test_certificate_does_not_depend_on_the_order_records_are_proved():
+    """The induction is cached per tail; each record's certificate must still be a function of
+    the record alone, or serial and parallel searches would store different records."""
+    records = [Conjecture.from_dict(json.loads(line), trusted=True)
+               for line in (CATALOGUE / "e.jsonl").read_text().splitlines()]  # fmt: skip
+    clear_caches()
+    forward = {c.id: prove(c).certificate for c in records}
+    clear_caches()
+    backward = {c.id: prove(c).certificate for c in reversed(records)}
+    clear_caches()
+    alone = {c.id: prove(c).certificate for c in records[::97] if not clear_caches()}
+    assert forward == backward
+    assert all(forward[key] == cert for key, cert in alone.items())
 
 
 def test_fresh_search_of_e():

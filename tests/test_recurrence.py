@@ -191,7 +191,7 @@ def test_triangular_numbers_fractions():
     assert rec.charpoly == (1, -3, 3, -1)
     qp = rec.quasi_polynomial()
     assert qp.polys == ((0, Fraction(1, 2), Fraction(1, 2)),)
-    assert qp.formula() == "a(m) = (1/2)m + (1/2)m^2"
+    assert qp.formula() == "a(m) = (1/2)m + (1/2)m**2"
     assert qp.latex() == r"a_{m} = \frac{1}{2}m^{2} + \frac{1}{2}m"
     assert qp.to_dict() == {"start": 0, "period": 1, "polys": [[0, "1/2", "1/2"]]}
 

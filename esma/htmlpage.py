@@ -1,0 +1,481 @@
+"""One self-contained HTML page of formulas: MathML the browser renders, nothing fetched.
+
+:func:`write_html` writes a single file that opens without a network: the formulas are MathML
+(rendered by the browser itself, as Chromium, Firefox and Safari do), the style and the few lines
+of script that sort the table are inline. Each row is a group: a representative formula, shown
+whole (the left-hand side = a continued fraction of its first terms, then the sign period,
+every head term and the closed form), with the other members of its group folded in a
+``<details>`` element. Without a grouping, every record is a group of its own.
+
+Every formula is rendered from the structured fields of its record (the parsed left-hand side,
+the head, the quasi-polynomial), never from its ``formula`` text.
+
+>>> import io
+>>> from esma.conjecture import example
+>>> buf = io.StringIO()
+>>> write_html([example()], buf)
+1
+>>> page = buf.getvalue()
+>>> page.startswith("<!DOCTYPE html>"), page.count("<math"), "http" in page
+(True, 1, False)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import IO, TYPE_CHECKING
+
+from esma.errors import EsmaError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from esma.conjecture import Conjecture
+    from esma.expr import Expr
+
+__all__ = ["PageGroup", "expr_mathml", "formula_mathml", "groups_of", "write_html"]
+
+#: Partial denominators the continued fraction of a formula shows before its ellipsis (the
+#: statement below it gives every term).
+SHOWN_TERMS = 4
+
+
+@dataclass(frozen=True)
+class PageGroup:
+    """One row of the page: a representative formula and the other records of its group.
+
+    Attributes
+    ----------
+    key : str
+        What identifies the group (a family key; a record's id when it stands alone).
+    representative : Conjecture
+        The formula shown in full.
+    members : tuple of Conjecture
+        The other records of the group, folded under the representative.
+    status : str
+        ``"conjectured"`` or ``"proved"``.
+    classical : bool or None
+        Whether the group is a classical result (None: not known).
+    citation : str
+        Where the classical result comes from, if it is one.
+    """
+
+    key: str
+    representative: Conjecture
+    members: tuple[Conjecture, ...] = ()
+    status: str = "conjectured"
+    classical: bool | None = None
+    citation: str = ""
+
+    @property
+    def records(self) -> tuple[Conjecture, ...]:
+        """The representative and the members."""
+        return (self.representative, *self.members)
+
+
+def groups_of(conjectures: Iterable[Conjecture]) -> list[PageGroup]:
+    """One group per record, in the order given: the page without a grouping.
+
+    >>> from esma.conjecture import example
+    >>> [g.key for g in groups_of([example()])]
+    ['f47e46dd25a4bf43']
+    """
+    return [PageGroup(key=c.id, representative=c) for c in conjectures]
+
+
+# -- MathML ---------------------------------------------------------------------------------------
+
+_MINUS = "\u2212"
+
+
+def _mrow(*parts: str) -> str:
+    return "<mrow>" + "".join(parts) + "</mrow>"
+
+
+def _mo(symbol: str) -> str:
+    return f"<mo>{symbol}</mo>"
+
+
+def _paren(markup: str) -> str:
+    return _mrow(_mo("("), markup, _mo(")"))
+
+
+def _number(value: int | Fraction) -> tuple[str, str]:
+    """(markup, kind) of a rational number."""
+    magnitude = abs(value)
+    if isinstance(magnitude, Fraction) and magnitude.denominator != 1:
+        markup = f"<mfrac><mn>{magnitude.numerator}</mn><mn>{magnitude.denominator}</mn></mfrac>"
+        kind = "frac"
+    else:
+        markup, kind = f"<mn>{int(magnitude)}</mn>", "atom"
+    if value < 0:
+        return _mrow(_mo(_MINUS), markup), "neg"
+    return markup, kind
+
+
+#: MathML of the constants esma evaluates directly and of the golden ratio; every other named
+#: constant is rendered from its definition (``tan1`` as tan 1).
+_NAMES = {
+    "e": ("<mi>e</mi>", "atom"),
+    "pi": ("<mi>\u03c0</mi>", "atom"),
+    "phi": ("<mi>\u03c6</mi>", "atom"),
+    "catalan": ("<mi>G</mi>", "atom"),
+    "euler_gamma": ("<mi>\u03b3</mi>", "atom"),
+}
+
+_PREFIX_FUNCTIONS = {"log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan"}
+_SAFE_RIGHT_FACTOR = {"atom", "root", "power", "frac", "product", "prefix", "call"}
+
+
+def expr_mathml(expr: Expr) -> str:
+    """Presentation MathML (the content of a ``<math>`` element) of a parsed expression.
+
+    >>> from esma.expr import parse_expression
+    >>> expr_mathml(parse_expression("pi/2"))
+    '<mfrac><mrow><mi>π</mi></mrow><mrow><mn>2</mn></mrow></mfrac>'
+    >>> expr_mathml(parse_expression("exp(1/3) - 1"))
+    '<mrow><msup><mi>e</mi><mrow><mn>1</mn><mo>/</mo><mn>3</mn></mrow></msup><mo>−</mo><mn>1</mn></mrow>'
+    """
+    return _render(expr)[0]
+
+
+def _render(expr: Expr) -> tuple[str, str]:
+    """(markup, kind); kinds as in :mod:`esma.display`: atom, root, power, prefix, call, frac,
+    product, neg, sum, from tightest to loosest."""
+    op, args = expr.op, expr.args
+    if op == "num":
+        return _number(args[0])
+    if op == "name":
+        name = args[0]
+        if name in _NAMES:
+            return _NAMES[name]
+        from esma.constants import NAMED_CONSTANTS
+
+        constant = NAMED_CONSTANTS.get(name)
+        if constant is not None and constant.expr.op != "name":
+            return _render(constant.expr)
+        return f"<mi>{html.escape(name)}</mi>", "atom"
+    if op == "call":
+        return _render_call(args[0], args[1:])
+    if op == "neg":
+        inner, kind = _render(args[0])
+        return _mrow(_mo(_MINUS), _paren(inner) if kind in ("sum", "neg") else inner), "neg"
+    (left, lkind), (right, rkind) = _render(args[0]), _render(args[1])
+    if op in "+-":
+        symbol = "+" if op == "+" else _MINUS
+        # a - (b + c), a - (-b), a + (-b): the right side in parentheses
+        if rkind == "neg" or (op == "-" and rkind == "sum"):
+            right = _paren(right)
+        return _mrow(left, _mo(symbol), right), "sum"
+    if op == "*":
+        if lkind in ("sum", "prefix"):
+            left = _paren(left)
+        if rkind not in _SAFE_RIGHT_FACTOR:
+            right = _paren(right)
+        # 2e with an invisible times; a visible dot between two numbers (2·3, 2·½)
+        joiner = "&#x22c5;" if rkind == "frac" or right.startswith("<mn>") else "&#x2062;"
+        return _mrow(left, _mo(joiner), right), ("neg" if lkind == "neg" else "product")
+    if op == "/":
+        return f"<mfrac>{_strip(left)}{_strip(right)}</mfrac>", "frac"
+    # "**": the exponent is an exact rational
+    base = left if lkind == "atom" else _paren(left)
+    return f"<msup>{base}{_exponent(args[1].args[0])}</msup>", "power"
+
+
+def _strip(markup: str) -> str:
+    """One element for a slot of mfrac, msup, msub (which take a fixed number of children)."""
+    return markup if markup.startswith("<mrow>") else _mrow(markup)
+
+
+def _exponent(value: int | Fraction) -> str:
+    value = Fraction(value)
+    sign = _mo(_MINUS) if value < 0 else ""
+    if value.denominator == 1:
+        return _mrow(sign, f"<mn>{abs(value.numerator)}</mn>") if sign else f"<mn>{value}</mn>"
+    return _mrow(
+        sign, f"<mn>{abs(value.numerator)}</mn>", _mo("/"), f"<mn>{value.denominator}</mn>"
+    )
+
+
+def _render_call(name: str, operands: tuple) -> tuple[str, str]:
+    if name == "exp" and operands[0].op == "num":
+        return f"<msup><mi>e</mi>{_exponent(operands[0].args[0])}</msup>", "power"
+    rendered = [_render(a) for a in operands]
+    if name == "exp":
+        return f"<msup><mi>e</mi>{_strip(rendered[0][0])}</msup>", "power"
+    if name == "sqrt":
+        return f"<msqrt>{rendered[0][0]}</msqrt>", "root"
+    if name in ("besseli", "besselj"):
+        letter = "I" if name == "besseli" else "J"
+        order = _strip(rendered[0][0])
+        return _mrow(f"<msub><mi>{letter}</mi>{order}</msub>", _paren(rendered[1][0])), "atom"
+    text, kind = rendered[0]
+    simple = kind == "atom" and text.startswith(("<mn>", "<mi>"))
+    if name in ("gamma", "zeta"):
+        letter = "\u0393" if name == "gamma" else "\u03b6"
+        return _mrow(f"<mi>{letter}</mi>", _paren(text)), "atom"
+    function = "arctan" if name == "atan" else name
+    head = f"<mi>{function}</mi><mo>&#x2061;</mo>"
+    if simple:
+        return _mrow(head, text), "prefix"  # tan 1, log 2
+    return _mrow(head, _paren(text)), "call"
+
+
+def _signed_term(value: int) -> str:
+    return f"<mn>{value}</mn>" if value >= 0 else _mrow(_mo(_MINUS), f"<mn>{-value}</mn>")
+
+
+def _cf_mathml(terms: Sequence[int], signs: Sequence[int]) -> str:
+    """a₀ ± 1/(a₁ ± 1/(… ± ⋱)) as nested ``mfrac``."""
+
+    def sign(n: int) -> str:
+        return _mo("+" if signs[n % len(signs)] > 0 else _MINUS)
+
+    # displaystyle on the parts of each fraction keeps every level full size, as \cfrac does
+    out = _mrow(_signed_term(terms[-1]), sign(len(terms) - 1), _mo("\u22f1"))
+    for i in range(len(terms) - 2, -1, -1):
+        fraction = (
+            f'<mfrac><mn displaystyle="true">1</mn><mrow displaystyle="true">{out[6:]}</mfrac>'
+        )
+        out = _mrow(_signed_term(terms[i]), sign(i), fraction)
+    return out
+
+
+def formula_mathml(conj: Conjecture, shown: int = SHOWN_TERMS) -> str:
+    """A ``<math display="block">`` element: left-hand side = the continued fraction's first terms.
+
+    >>> from esma.conjecture import example
+    >>> formula_mathml(example()).count("<mfrac>")
+    3
+    """
+    try:
+        from esma.expr import parse_expression, substitute
+
+        tree = substitute(
+            parse_expression(conj.lhs, variables=("x",)), "x", parse_expression(conj.constant)
+        )
+        lhs = _render(tree)[0]
+    except EsmaError:  # a record from elsewhere may use names this version cannot parse
+        lhs = f"<mtext>{html.escape(conj.lhs_text)}</mtext>"
+    cf = _cf_mathml(conj.a_prefix[:shown], conj.signs)
+    return f'<math display="block">{lhs}<mo>=</mo>{cf}</math>'
+
+
+# -- the statement in running text ----------------------------------------------------------------
+
+
+def _a(index: str) -> str:
+    return f"<i>a</i><sub>{index}</sub>"
+
+
+def _poly_html(coeffs: tuple[Fraction, ...]) -> str:
+    from esma.interop import join_terms, poly_terms
+
+    pieces = []
+    for negative, magnitude, k in poly_terms(coeffs):
+        power = "" if k == 0 else ("<i>m</i>" if k == 1 else f"<i>m</i><sup>{k}</sup>")
+        number = str(magnitude) if magnitude.denominator == 1 else f"({magnitude})"
+        pieces.append((negative, power if power and magnitude == 1 else number + power))
+    return join_terms(pieces, minus=_MINUS)
+
+
+def statement_html(conj: Conjecture) -> str:
+    """The whole formula in words: the sign period, every head term, then the closed form.
+
+    >>> from esma.conjecture import example
+    >>> print(statement_html(example()))
+    with <i>b</i><sub><i>n</i></sub> repeating (−, +); for <i>m</i> ≥ 0: <i>a</i><sub>2m</sub> = 2, <i>a</i><sub>1+2m</sub> = 2<i>m</i> + 3
+    """
+    from esma.signs import format_signs
+
+    signs = format_signs(conj.signs).replace("-", _MINUS)
+    if len(conj.signs) == 1:
+        parts = [f"<i>b</i><sub><i>n</i></sub> = {signs}1"]
+    else:
+        parts = [f"<i>b</i><sub><i>n</i></sub> repeating ({', '.join(signs)})"]
+    qp = conj.quasi_polynomial
+    if qp is None:
+        recurrence = html.escape(conj.recurrence.formula())
+        return f"with {parts[0]}; {recurrence}, from {_a('0')} = {conj.a_prefix[0]}"
+    head = conj.recurrence.terms(qp.start)
+    if len(head) == 1:
+        parts.append(f"{_a('0')} = {_signed(head[0])}")
+    elif head:
+        names = f"{_a('0')}, …, {_a(str(len(head) - 1))}"
+        parts.append(f"{names} = {', '.join(_signed(t) for t in head)}")
+    step = "m" if qp.period == 1 else f"{qp.period}m"
+    classes = ", ".join(
+        f"{_a(step if qp.start + j == 0 else f'{qp.start + j}+{step}')} = {_poly_html(p)}"
+        for j, p in enumerate(qp.polys)
+    )
+    return f"with {'; '.join(parts)}; for <i>m</i> ≥ 0: {classes}"
+
+
+def _signed(value: int) -> str:
+    return str(value) if value >= 0 else _MINUS + str(-value)
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem;
+       color: #1b1b1b; line-height: 1.45; }
+h1 { font-weight: 600; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.4rem 0.5rem; text-align: left;
+         vertical-align: top; }
+th button { font: inherit; font-weight: 600; border: 0; background: none; cursor: pointer;
+            padding: 0; }
+th[aria-sort=ascending] button::after { content: " \\25b2"; }
+th[aria-sort=descending] button::after { content: " \\25bc"; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.formula { min-width: 28rem; }
+math[display=block] { margin: 0.3rem 0; font-size: 1.15em; }
+p.statement { margin: 0.2rem 0 0.4rem; font-size: 0.95em; }
+details { margin-top: 0.4rem; }
+details li { margin-bottom: 0.6rem; }
+code { font-size: 0.9em; }
+"""
+
+# Sort the rows by the clicked column: numbers by value, text alphabetically; a second click
+# reverses. Each sortable cell carries its key in data-value.
+_SCRIPT = """
+for (const th of document.querySelectorAll("th[data-sort]")) {
+  th.querySelector("button").addEventListener("click", () => {
+    const body = th.closest("table").tBodies[0];
+    const column = th.cellIndex;
+    const numeric = th.dataset.sort === "number";
+    const direction = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    for (const other of th.parentElement.children) other.removeAttribute("aria-sort");
+    th.setAttribute("aria-sort", direction === 1 ? "ascending" : "descending");
+    const key = (row) => row.cells[column].dataset.value;
+    const rows = Array.from(body.rows);
+    rows.sort((a, b) => direction * (numeric ? key(a) - key(b) : key(a).localeCompare(key(b))));
+    const fragment = document.createDocumentFragment();
+    for (const row of rows) fragment.appendChild(row);
+    body.appendChild(fragment);
+  });
+}
+"""
+
+#: (heading, sort type or "" for a column that does not sort)
+_COLUMNS = (
+    ("Constant", "text"),
+    ("Formula", ""),
+    ("Signs", "text"),
+    ("Status", "text"),
+    ("Digits", "number"),
+    ("Digits per term", "number"),
+    ("Records", "number"),
+    ("Id", "text"),
+)
+
+
+def _cell(content: str, value: str | float | None = None, css: str = "") -> str:
+    attributes = f' class="{css}"' if css else ""
+    if value is not None:
+        attributes += f' data-value="{html.escape(str(value))}"'
+    return f"<td{attributes}>{content}</td>"
+
+
+def _formula_block(conj: Conjecture) -> str:
+    return f'{formula_mathml(conj)}<p class="statement">{statement_html(conj)}.</p>'
+
+
+def _row(group: PageGroup) -> str:
+    from esma.signs import format_signs
+
+    rep = group.representative
+    formula = _formula_block(rep)
+    if group.members:
+        items = "".join(
+            f"<li><code>{m.id}</code> ({m.verified_digits} digits, "
+            f"{m.convergence_rate:.3g} per term){_formula_block(m)}</li>"
+            for m in group.members
+        )
+        count = len(group.members)
+        formula += (
+            f"<details><summary>{count} more formula{'s' if count != 1 else ''} of this "
+            f"group</summary><ol>{items}</ol></details>"
+        )
+    status = html.escape(group.status)
+    if group.classical is not None:
+        status += ", classical" if group.classical else ", new"
+    if group.citation:
+        status += f" ({html.escape(group.citation)})"
+    rates = [c.convergence_rate for c in group.records]
+    rate = f"{rep.convergence_rate:.3g}"
+    if len(rates) > 1 and min(rates) != max(rates):
+        rate += f" ({min(rates):.3g}–{max(rates):.3g})"
+    signs = format_signs(rep.signs)
+    ident = f"<code>{rep.id}</code>"
+    if group.key != rep.id:
+        ident += f"<br><small>group {html.escape(group.key)}</small>"
+    cells = [
+        _cell(f"<code>{html.escape(rep.constant)}</code>", rep.constant),
+        _cell(formula, css="formula"),
+        _cell(f"<code>{signs}</code>", signs),
+        _cell(status, status),
+        _cell(str(rep.verified_digits), rep.verified_digits, "num"),
+        _cell(rate, rep.convergence_rate, "num"),
+        _cell(str(len(group.records)), len(group.records), "num"),
+        _cell(ident, rep.id),
+    ]
+    return "<tr>" + "".join(cells) + "</tr>\n"
+
+
+def write_html(
+    conjectures: Iterable[Conjecture],
+    fh: IO[str],
+    *,
+    groups: Iterable[PageGroup] | None = None,
+    title: str = "Continued-fraction formulas",
+) -> int:
+    """Write one self-contained HTML page listing the formulas, grouped, sortable.
+
+    Parameters
+    ----------
+    conjectures
+        The records; each is its own group unless ``groups`` is given.
+    groups
+        Rows in order (families first, say), each a representative and its folded members;
+        when given, ``conjectures`` is not read.
+    title
+        The page's title and heading.
+
+    Returns
+    -------
+    int
+        How many records the page shows (representatives and members).
+    """
+    rows = list(groups) if groups is not None else groups_of(conjectures)
+    count = sum(len(g.records) for g in rows)
+    constants = sorted({c.constant for g in rows for c in g.records})
+    heading = html.escape(title)
+    header = "".join(
+        f'<th data-sort="{kind}"><button type="button">{name}</button></th>'
+        if kind
+        else f"<th>{name}</th>"
+        for name, kind in _COLUMNS
+    )
+    fh.write(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{heading}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{heading}</h1>\n"
+        f"<p>{count} formula{'s' if count != 1 else ''} in {len(rows)} "
+        f"group{'s' if len(rows) != 1 else ''}, for "
+        f"{', '.join(f'<code>{html.escape(c)}</code>' for c in constants) or 'no constant'}. "
+        "Each states <i>y</i> = <i>a</i><sub>0</sub> + <i>b</i><sub>0</sub>/(<i>a</i><sub>1</sub>"
+        " + <i>b</i><sub>1</sub>/(<i>a</i><sub>2</sub> + …)): the signs <i>b</i><sub><i>n</i></sub> = ±1"
+        " repeat with the period shown, the first terms <i>a</i><sub><i>n</i></sub> are listed, and the"
+        " others follow the closed form, a polynomial in <i>m</i> for each residue class of"
+        " <i>n</i>. Every formula agrees with its left-hand side to the digits shown. Click a"
+        " column heading to sort.</p>\n"
+        f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n"
+    )
+    for group in rows:
+        fh.write(_row(group))
+    fh.write(f"</tbody>\n</table>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
+    return count
