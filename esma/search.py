@@ -205,49 +205,60 @@ def run_chunk(space: SearchSpace, index: int, *, exact: bool = False) -> ChunkRe
     from esma.conjecture import PREFIX_TERMS, Conjecture
     from esma.massey import find_recurrence
     from esma.prove import prove
+    from esma.screening import FLAGGED, REJECTED, UNDECIDED, ScreenOutcome
     from esma.transforms import LhsValue
     from esma.verify import approve
 
     lhs = space.chunk(index)
     values = [LhsValue(f, space.constant_value) for f in lhs]
-    outcomes = None if exact else iter(_screen_block(space, lhs, values))
+    signs_list, n = space.signs, len(space.signs)
+    if exact:
+        undecided = ScreenOutcome(UNDECIDED, 0, None)
+        open_ = [(k, undecided) for k in range(len(lhs) * n)]
+    else:
+        # Only the candidates the kernel did not reject need Python: a search rejects most.
+        outcomes = _screen_block(space, lhs, values)
+        open_ = [(k, o) for k, o in enumerate(outcomes) if o.status is not REJECTED]
     found: list[Conjecture] = []
-    screened = flagged = rejected = uncertified = proved = refuted = 0
-    for f, value in zip(lhs, values, strict=True):
-        for signs in space.signs:
-            screened += 1
+    screened, flagged = len(lhs) * n, 0
+    rejected = uncertified = proved = refuted = 0
+    for k, outcome in open_:
+        f, value, signs = lhs[k // n], values[k // n], signs_list[k % n]
+        if outcome.status is FLAGGED:
+            terms = list(outcome.terms)
+        else:
             try:
-                terms = _screened_terms(space, value, signs, outcomes)
+                terms = screen(value, signs, space.depth, space.flag_bound)
             except PrecisionExhausted:
                 uncertified += 1
                 continue
             if terms is None:
                 continue
-            flagged += 1
-            rec = find_recurrence(terms)
-            approval = approve(value, rec, signs, digits=space.digits) if rec else None
-            if approval is None:
-                rejected += 1
+        flagged += 1
+        rec = find_recurrence(terms)
+        approval = approve(value, rec, signs, digits=space.digits) if rec else None
+        if approval is None:
+            rejected += 1
+            continue
+        conj = Conjecture(
+            constant=space.constant,
+            lhs=f.text,
+            lhs_value=_value_text(value),
+            signs=signs,
+            a_prefix=tuple(rec.terms(max(PREFIX_TERMS, len(rec.initial)))),
+            recurrence=rec,
+            verified_digits=approval.digits,
+            convergence_rate=approval.convergence_rate,
+        )
+        if space.prove:
+            proof = prove(conj)
+            if proof.status == "refuted":  # approved to the digits asked, false beyond
+                refuted += 1
                 continue
-            conj = Conjecture(
-                constant=space.constant,
-                lhs=f.text,
-                lhs_value=_value_text(value),
-                signs=signs,
-                a_prefix=tuple(rec.terms(max(PREFIX_TERMS, len(rec.initial)))),
-                recurrence=rec,
-                verified_digits=approval.digits,
-                convergence_rate=approval.convergence_rate,
-            )
-            if space.prove:
-                proof = prove(conj)
-                if proof.status == "refuted":  # approved to the digits asked, false beyond
-                    refuted += 1
-                    continue
-                if proof.status == "proved":
-                    conj = conj.proved(proof.certificate)
-                    proved += 1
-            found.append(conj)
+            if proof.status == "proved":
+                conj = conj.proved(proof.certificate)
+                proved += 1
+        found.append(conj)
     return ChunkResult(
         index, tuple(found), screened, flagged, rejected, uncertified, proved, refuted
     )
@@ -288,19 +299,6 @@ def _screen_block(space: SearchSpace, lhs: list[RationalLhs], values: list[Any])
                 for j, outcome in zip(open_, redone, strict=True):
                     out[i * n + j] = outcome
     return out
-
-
-def _screened_terms(space: SearchSpace, value: Any, signs: Signs, outcomes) -> list[int] | None:
-    """The flagged terms of one candidate, from the kernel or, if it could not decide, exactly."""
-    if outcomes is not None:
-        from esma.screening import FLAGGED, REJECTED
-
-        outcome = next(outcomes)
-        if outcome.status == FLAGGED:
-            return list(outcome.terms)
-        if outcome.status == REJECTED:
-            return None
-    return screen(value, signs, space.depth, space.flag_bound)
 
 
 def _value_text(value: Any, digits: int = 60) -> str:
