@@ -99,6 +99,25 @@ def make_conjecture():
     return build_conjecture
 
 
+def catalogue_lines(name: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``conjectures/NAME.jsonl``: true records, approved to 1000
+    digits, that an import accepts (the records of :func:`build_conjecture` need not be true)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "conjectures" / f"{name}.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [next(fh).rstrip("\n") for _ in range(count)]
+
+
+@pytest.fixture
+def true_records():
+    """Five true records of three constants (e, e**2, tan 1), as JSON objects."""
+    import json
+
+    lines = catalogue_lines("e", 2) + catalogue_lines("e2", 2) + catalogue_lines("tan1", 1)
+    return [json.loads(line) for line in lines]
+
+
 # -- LaTeX -----------------------------------------------------------------------------------
 
 
