@@ -88,7 +88,7 @@ def resolve_url(db: str | None = None) -> str:
     >>> resolve_url("postgresql://u@h:notaport/db")
     Traceback (most recent call last):
     ...
-    esma.errors.InvalidParameter: db: cannot parse the database URL 'postgresql://u@h:notaport/db' (invalid literal for int() with base 10: 'notaport'); give a file path, sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME
+    esma.errors.InvalidParameter: db: the database URL 'postgresql://u@h:notaport/db' has no valid HOST:PORT (the port is a number; an IPv6 host goes in brackets, [::1]:5432)
     """
     return _parse(db).render_as_string(hide_password=False)
 
@@ -103,9 +103,14 @@ def _parse(db: str | None) -> URL:
     try:
         url = make_url(text)
         url.port  # noqa: B018 - parsed lazily; a port that is no number raises here
-    except (sa.exc.ArgumentError, ValueError) as exc:
+    except sa.exc.ArgumentError:
         raise InvalidParameter(
-            f"db: cannot parse the database URL {_mask(text)!r} ({one_line(exc)}); give {_FORMS}",
+            f"db: cannot parse the database URL {_mask(text)!r}; give {_FORMS}", parameter="db"
+        ) from None
+    except ValueError:
+        raise InvalidParameter(
+            f"db: the database URL {_mask(text)!r} has no valid HOST:PORT (the port is a number; "
+            "an IPv6 host goes in brackets, [::1]:5432)",
             parameter="db",
         ) from None
     driver = _DRIVERS.get(url.drivername)
@@ -196,6 +201,13 @@ class SQLite:
             )
         self._existed = self.path.is_file() and self.path.stat().st_size > 0
         if self.path.is_file():
+            folder = self.path.absolute().parent
+            if not read_only and not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)):
+                where = "file system" if _read_only_file_system(self.path) else "file or folder"
+                raise StoreError(
+                    f"database {self.url} cannot be written (read-only {where}); it can only be "
+                    "read (list, show, export)"
+                )
             return
         if read_only or not create:
             raise InvalidParameter(
@@ -226,11 +238,9 @@ class SQLite:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT * 1000}")
             cursor.execute("PRAGMA foreign_keys = ON")
             if not read_only:
-                # WAL: readers never block the writer, and the writer never blocks readers.
-                cursor.execute("PRAGMA journal_mode = WAL")
-                # NORMAL is durable against a crash or kill of the process (WAL keeps every
-                # committed transaction); only an OS crash or power loss may roll back the last
-                # commits, never corrupt the file. FULL costs 2-7 ms per commit, NORMAL ~0.01 ms.
+                # NORMAL is durable against a crash or kill of the process in WAL mode (see
+                # opened()); only an OS crash or power loss may roll back the last commits,
+                # never corrupt the file. FULL costs 2-7 ms per commit, NORMAL ~0.01 ms.
                 cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.close()
 
@@ -256,6 +266,19 @@ class SQLite:
             # shared-memory file (which it could not create) and the locks.
             return f"file:{path}?mode=ro&immutable=1", True
         return f"file:{path}?mode=ro", True
+
+    def opened(self, engine: Engine) -> None:
+        """Put the file in WAL mode (once; SQLite keeps it in the file): readers never block
+        the writer, and the writer never blocks readers. Done only once the file is known to be
+        a sound esma database, since it rewrites the file's header."""
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+        finally:
+            raw.close()
 
     @contextmanager
     def transaction(self, engine: Engine, *, write: bool) -> Iterator[Connection]:
@@ -313,8 +336,8 @@ class SQLite:
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
-    def explain(self, exc: BaseException) -> str:
-        """One line saying what a database error means here."""
+    def explain(self, exc: BaseException, *, opening: bool = False) -> str:
+        """One line saying what a database error means here (``opening``: while opening)."""
         text = one_line(exc)
         low = text.lower()
         if "locked" in low or "busy" in low:
@@ -322,8 +345,8 @@ class SQLite:
         if "readonly" in low or "read-only" in low:
             return f"database {self.url} cannot be written here ({text})"
         if "malformed" in low:
-            return f"database {self.url} is damaged ({text})"
-        return f"database {self.url}: {text}"
+            return f"database {self.url} is damaged ({text}); esma neither reads nor writes it"
+        return f"{'cannot open ' if opening else ''}database {self.url}: {text}"
 
     def close(self) -> None:
         """Nothing to release besides the engine."""
@@ -420,6 +443,9 @@ class PostgreSQL:
 
         return insert(table).on_conflict_do_nothing()
 
+    def opened(self, engine: Engine) -> None:
+        """Nothing to do once the schema is ready."""
+
     def lock_schema(self, conn: Connection) -> None:
         """Hold an advisory lock until the transaction ends: one schema creation at a time."""
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
@@ -431,7 +457,7 @@ class PostgreSQL:
         """Run ``action`` once: the server queues concurrent writers itself."""
         return action()
 
-    def explain(self, exc: BaseException) -> str:
+    def explain(self, exc: BaseException, *, opening: bool = False) -> str:
         """One line saying what a database error means here, naming the server."""
         text = one_line(exc)
         low = text.lower()
@@ -453,7 +479,7 @@ class PostgreSQL:
             )
         if "read-only transaction" in low:
             return f"database {self.url} was opened read-only ({text})"
-        return f"database {self.url}: {text}"
+        return f"{'cannot open ' if opening else ''}database {self.url}: {text}"
 
     def close(self) -> None:
         """Stop the watchdog."""

@@ -250,9 +250,11 @@ class Store:
         store = cls(engine, dialect, version=SCHEMA_VERSION, read_only=read_only)
         try:
             store.version = dialect.retry(store._read_version if read_only else store._prepare)
+            if not read_only:
+                dialect.retry(lambda: dialect.opened(engine))
         except sa.exc.SQLAlchemyError as exc:
             store.close()
-            raise StoreError(f"cannot open {dialect.explain(exc)}") from exc
+            raise StoreError(dialect.explain(exc, opening=True)) from exc
         except BaseException:
             store.close()
             raise
