@@ -33,6 +33,15 @@ def _postgres_database(server_url: str):
         admin.dispose()
 
 
+def _postgres_server() -> str:
+    server_url = os.environ.get("ESMA_TEST_POSTGRES_URL")
+    if not server_url:
+        if os.environ.get("ESMA_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
+            pytest.fail("ESMA_REQUIRE_POSTGRES is set but ESMA_TEST_POSTGRES_URL is not")
+        pytest.skip("ESMA_TEST_POSTGRES_URL not set (a PostgreSQL server URL enables these tests)")
+    return server_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
     """URL of an empty database: a SQLite file, and a PostgreSQL database when
@@ -41,12 +50,26 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'esma.db'}"
         return
-    server_url = os.environ.get("ESMA_TEST_POSTGRES_URL")
-    if not server_url:
-        if os.environ.get("ESMA_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
-            pytest.fail("ESMA_REQUIRE_POSTGRES is set but ESMA_TEST_POSTGRES_URL is not")
-        pytest.skip("ESMA_TEST_POSTGRES_URL not set (a PostgreSQL server URL enables these tests)")
-    yield from _postgres_database(server_url)
+    yield from _postgres_database(_postgres_server())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def new_db(request, tmp_path):
+    """Factory of empty databases on one engine: each ``new_db()`` is another URL."""
+    made = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            made.append(None)
+            return f"sqlite:///{tmp_path / f'esma{len(made)}.db'}"
+        database = _postgres_database(_postgres_server())
+        made.append(database)
+        return next(database)
+
+    yield make
+    for database in made:
+        if database is not None:
+            database.close()  # runs the generator's finally: the database is dropped
 
 
 # -- conjectures -----------------------------------------------------------------------------
