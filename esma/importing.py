@@ -132,7 +132,7 @@ def check_record(record: Any) -> Checked:
     try:
         constant = get_constant(conj.constant)
     except EsmaError as exc:
-        raise InvalidRecord(f"constant {conj.constant!r} does not parse: {exc}") from None
+        raise InvalidRecord(f"constant {conj.constant!r}: {exc}") from None
     if constant.text != conj.constant:
         raise InvalidRecord(
             f"constant {conj.constant!r} is not written as esma writes it ({constant.text!r})"
@@ -140,7 +140,7 @@ def check_record(record: Any) -> Checked:
     try:
         value = lhs_value(constant, conj.lhs)
     except EsmaError as exc:
-        raise InvalidRecord(f"lhs {conj.lhs!r} does not parse: {exc}") from None
+        raise InvalidRecord(f"lhs {conj.lhs!r}: {exc}") from None
     _check_value_text(conj.lhs_value, value)
 
     if len(conj.a_prefix) < PREFIX_TERMS:

@@ -53,6 +53,12 @@ def db_url(request, tmp_path):
     yield from _postgres_database(_postgres_server())
 
 
+@pytest.fixture
+def postgres_url():
+    """URL of an empty PostgreSQL database (for what only a server can do)."""
+    yield from _postgres_database(_postgres_server())
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def new_db(request, tmp_path):
     """Factory of empty databases on one engine: each ``new_db()`` is another URL."""
