@@ -373,6 +373,8 @@ def _stored(db: str, constant: str | None, *, records: bool = False) -> list:
 def list_cmd(db: str, constant: str | None, fmt: str) -> None:
     """List the stored conjectures, ordered by constant and id.
 
+    The database is opened read-only; one that does not exist is an error.
+
     \b
     Example:
       esma list --constant e
@@ -412,6 +414,7 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     """Show one conjecture: every field, its verifications and the runs that found it.
 
     ID may be the first few (at least 4) hex digits of the id, if no other id starts with them.
+    The database is opened read-only.
 
     \b
     Example:
@@ -482,7 +485,8 @@ def export_cmd(db: str, constant: str | None, fmt: str, output: str | None) -> N
     """Export the stored conjectures as JSONL, CSV, LaTeX or Markdown.
 
     JSONL is canonical (sorted keys, one record a line, sorted by id): 'esma import' reads it
-    back, and exporting again gives the same bytes.
+    back, and exporting again gives the same bytes. The database is opened read-only; one that
+    does not exist is an error; if the export fails, -o FILE is left as it was.
 
     \b
     Example:

@@ -77,7 +77,8 @@ class Imported:
     new : int
         Conjectures stored.
     present : int
-        Records whose conjecture was already stored (counted per record read).
+        Conjectures already stored (or stored by an earlier source of the same import),
+        counted once per source.
     """
 
     read: int
@@ -348,9 +349,11 @@ def import_files(
     from esma.store import Store
 
     with ExitStack() as stack:
-        if not isinstance(store, Store) and dialect_for(store).exists():
-            # An existing database is opened first, so that one esma refuses costs no checking.
-            store = stack.enter_context(Store.open(store, durable=True))
+        if not isinstance(store, Store):
+            target = dialect_for(store)
+            if target.in_memory or target.exists():
+                # Opened first, so that a database esma refuses costs no checking.
+                store = stack.enter_context(Store.open(store, durable=True))
         files = [(name, read_records([(name, fh)])) for name, fh in sources]
         records = [record for _, part in files for record in part]
         checked = iter(check_records(records, executor, on_batch=on_batch))

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from esma import __version__, schema
-from esma.conjecture import Conjecture, canonical_json
+from esma.conjecture import FIELDS, Conjecture, canonical_json
 from esma.dialects import DEFAULT_URL, PostgreSQL, SQLite, dialect_for, resolve_url
 from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int
 from esma.schema import SCHEMA_VERSION, chunks, conjecture_runs, conjectures, runs, verifications
@@ -115,7 +115,7 @@ def _row(conj: Conjecture, first_run: int | None, source: str | None, now: datet
 
 
 def _load(conjecture_id: str, record: str) -> dict:
-    """The stored record of a row as a dict; a row that is not a JSON object is named."""
+    """The stored record of a row; one that is not a record of this row is named."""
     try:
         loaded = json.loads(record)
     except (TypeError, ValueError) as exc:
@@ -124,19 +124,20 @@ def _load(conjecture_id: str, record: str) -> dict:
         ) from None
     if not isinstance(loaded, dict):
         raise InvalidRecord(f"database row {conjecture_id}: the stored record is not an object")
+    missing = [name for name in FIELDS if name not in loaded]
+    if missing or loaded["id"] != conjecture_id:
+        what = f"lacks {', '.join(missing)}" if missing else f"has the id {loaded['id']!r}"
+        raise InvalidRecord(f"database row {conjecture_id}: the stored record {what}")
     return loaded
 
 
 def _rebuild(conjecture_id: str, record: str) -> Conjecture:
+    loaded = _load(conjecture_id, record)
     try:
         # Rows were written from validated objects: their rendered fields need no re-deriving.
-        return Conjecture.from_dict(_load(conjecture_id, record), trusted=True)
-    except InvalidRecord as exc:
-        if str(exc).startswith("database row"):
-            raise
-        raise InvalidRecord(f"database row {conjecture_id}: {exc}") from exc
-    except (ValueError, TypeError, KeyError, EsmaError) as exc:
-        raise InvalidRecord(f"database row {conjecture_id}: {exc}") from exc
+        return Conjecture.from_dict(loaded, trusted=True)
+    except (EsmaError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidRecord(f"database row {conjecture_id}: {exc}") from None
 
 
 class Store:
