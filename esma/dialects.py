@@ -404,10 +404,13 @@ class PostgreSQL:
         given = self._url.query.get("options")
         if given:
             options.insert(0, given if isinstance(given, str) else " ".join(given))
-        connect_args = {
-            "connect_timeout": int(self._url.query.get("connect_timeout", CONNECT_TIMEOUT)),
-            "options": " ".join(options),
-        }
+        timeout = self._url.query.get("connect_timeout", CONNECT_TIMEOUT)
+        if not str(timeout).isdigit():
+            raise InvalidParameter(
+                f"db: connect_timeout={timeout!r} in {self.url} must be a number of seconds",
+                parameter="db",
+            )
+        connect_args = {"connect_timeout": int(timeout), "options": " ".join(options)}
         engine = sa.create_engine(self._url, pool_pre_ping=True, connect_args=connect_args)
         watchdog = self._watchdog = _Watchdog(SILENCE_TIMEOUT)
 
