@@ -7,7 +7,6 @@ instant. Every error a user can cause prints one line on stderr and exits with s
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from typing import Any
@@ -286,6 +285,7 @@ def search_cmd(
     """
     from esma.parallel import executor_for
     from esma.report import SearchReporter, print_conjectures
+    from esma.runs import resume_search
     from esma.search import SearchSpace
     from esma.store import Store
 
@@ -298,20 +298,17 @@ def search_cmd(
         threshold=threshold,
         digits=digits,
     )
-    with executor_for(jobs, scheduler) as executor, Store.open(db) as store:
-        params = space.to_dict()
-        if not store.finished(params):
-            executor.start()  # workers load while this process lists the left-hand sides
-        run_id, done = store.start_run(params, space.total_chunks)
-        todo = [i for i in range(space.total_chunks) if i not in done]
-        reporter = SearchReporter(space, done=len(done), quiet=as_json)
-        if done:
-            reporter.note(f"resuming: {len(done)} of {space.total_chunks} chunks done")
+    reporter = SearchReporter(space, quiet=as_json)
+    with executor_for(jobs, scheduler) as executor, Store.open(db, durable=True) as store:
         try:
             with reporter:
-                for result in executor.run(space, todo):
-                    store.finish_chunk(run_id, result.index, result.conjectures)
-                    reporter.advance(result)
+                done = resume_search(
+                    space,
+                    store,
+                    executor,
+                    on_start=lambda _run, done: reporter.begin(len(done)),
+                    on_chunk=lambda result, _new: reporter.advance(result),
+                )
         except BaseException as exc:
             if _caused_by_interrupt(exc):
                 reporter.note(
@@ -319,13 +316,11 @@ def search_cmd(
                     "run the same command again to resume"
                 )
             raise
-        store.finish_run(run_id)
-        found = store.run_records(run_id)
     if as_json:
-        for record in found:
+        for record in done.records:
             _print_json(record)
     else:
-        print_conjectures(found, summary=reporter.summary())
+        print_conjectures(done.records, summary=reporter.summary())
 
 
 @cli.command("verify")
@@ -336,36 +331,35 @@ def search_cmd(
 def verify_cmd(ids, all_, db, digits):
     """Re-verify stored conjectures to --digits digits and record the result.
 
+    Every conjecture is checked even when some fail or cannot be read back; each is named, a
+    summary line ends the output, and the exit status is 1 if any failed or was unreadable.
+
     \b
     Example:
       esma verify --all --digits 3000
     """
-    from esma.store import Store, resolve_url
-    from esma.transforms import lhs_value
-    from esma.verify import approve
+    from esma.store import Store
+    from esma.verify import reverify
 
     if bool(ids) == bool(all_):
         raise click.UsageError("give conjecture IDs or --all (not both)")
-    if not Store.exists(db):
-        raise EsmaError(
-            f"--db: there is no database {resolve_url(db)} to verify; give the one searched into"
+
+    def show(result) -> None:
+        if result.status == "ok":
+            approval = result.approval
+            status = f"ok, {approval.digits} digits, {approval.terms} terms"
+        else:
+            status = result.status.upper()
+        click.echo(f"{result.id}  {status}  {result.detail}")
+
+    with Store.open(db, create=False, durable=True) as store:
+        summary = reverify(store, list(ids) if ids else None, digits, on_result=show)
+    click.echo(str(summary))
+    if summary.failed or summary.unreadable:
+        bad = summary.failed + summary.unreadable
+        raise click.ClickException(
+            f"{bad} of {summary.checked} conjectures failed verification or could not be read"
         )
-    failed = 0
-    with Store.open(db) as store:
-        conjs = store.conjectures() if all_ else [store.get(i) for i in ids]
-        for conj in conjs:
-            approval = approve(
-                lhs_value(conj.constant, conj.lhs), conj.recurrence, conj.signs, digits=digits
-            )
-            ok = approval is not None
-            store.add_verification(
-                conj.id, approval.digits if ok else 0, approval.terms if ok else 0, ok
-            )
-            failed += not ok
-            status = f"ok, {approval.digits} digits, {approval.terms} terms" if ok else "FAILED"
-            click.echo(f"{conj.id}  {status}  {conj.lhs_text}")
-    if failed:
-        raise click.ClickException(f"{failed} of {len(conjs)} conjectures failed verification")
 
 
 # -- the conjecture database: list, show, export, import ------------------------------------------
@@ -389,47 +383,13 @@ def _canonical_constant(text: str | None) -> str | None:
 
 
 def _stored(db: str, constant: str | None, *, records: bool = False) -> list:
-    """The stored conjectures (of one constant), as objects or as their stored records; none,
-    without creating a file, if there is no database yet."""
+    """The stored conjectures (of one constant), as objects or as their stored records, read
+    from a database opened read-only (a missing one is refused)."""
     from esma.store import Store
 
-    if not Store.exists(db):
-        return []
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         read = store.records if records else store.conjectures
         return read(_canonical_constant(constant))
-
-
-def _write_output(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so that a failure
-    leaves either the old file or the new one, never half of it."""
-    import tempfile
-
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise EsmaError(f"-o: folder {folder} does not exist")
-    if os.path.isdir(target):
-        raise EsmaError(f"-o: {path} is a folder; give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise EsmaError(f"-o: cannot write in {folder} ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, target)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise EsmaError(f"-o: cannot write {path} ({exc.strerror})") from None
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 @cli.command("list")
@@ -447,6 +407,8 @@ def _write_output(path: str, text: str) -> None:
 )
 def list_cmd(db: str, constant: str | None, fmt: str) -> None:
     """List the stored conjectures, ordered by constant and id.
+
+    The database is opened read-only; one that does not exist is an error.
 
     \b
     Example:
@@ -487,21 +449,17 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     """Show one conjecture: every field, its verifications and the runs that found it.
 
     ID may be the first few (at least 4) hex digits of the id, if no other id starts with them.
+    The database is opened read-only.
 
     \b
     Example:
       esma show 3f2a
       esma show 3f2a --latex
     """
-    from esma.errors import InvalidParameter
     from esma.signs import format_signs
-    from esma.store import Store, resolve_url
+    from esma.store import Store
 
-    if not Store.exists(db):
-        raise InvalidParameter(
-            f"id: no conjecture {conjecture_id!r}: there is no database {resolve_url(db)}"
-        )
-    with Store.open(db) as store:
+    with Store.open(db, read_only=True) as store:
         conj = store.get(conjecture_id)
         if as_latex:
             click.echo(conj.latex)
@@ -530,6 +488,8 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     for check in checks:
         status = "ok" if check["ok"] else "FAILED"
         summary = f"{check['at']}  {status}, {check['digits']} digits, {check['terms']} terms"
+        if check["esma_version"]:
+            summary += f" (esma {check['esma_version']})"
         fields.append(("verification", summary))
     if not checks:
         fields.append(("verification", "none since it was stored"))
@@ -570,7 +530,9 @@ def export_cmd(
 
     JSONL is canonical (sorted keys, one record a line, sorted by id): 'esma import' reads it
     back, and exporting again gives the same bytes. sympy, gp and ramanujantools write files
-    that rebuild every formula in that tool and check it against its left-hand side.
+    that rebuild every formula in that tool and check it against its left-hand side. The
+    database is opened read-only; one that does not exist is an error; if the export fails,
+    -o FILE is left as it was.
 
     \b
     Example:
@@ -582,7 +544,7 @@ def export_cmd(
     """
     import io
 
-    from esma.export import FORMATS, write_latex, write_records_jsonl
+    from esma.export import FORMATS, write_file, write_latex, write_records_jsonl
 
     if standalone and fmt != "latex":
         raise click.UsageError(f"--standalone applies to --format latex only, not {fmt}")
@@ -596,7 +558,7 @@ def export_cmd(
     if output is None or output == "-":
         click.echo(buf.getvalue(), nl=False)
         return
-    _write_output(output, buf.getvalue())
+    write_file(output, buf.getvalue())
     click.echo(f"exported {count} conjecture{'s' if count != 1 else ''} to {output}")
 
 
@@ -609,35 +571,43 @@ def export_cmd(
     type=click.Path(exists=True, dir_okay=False, allow_dash=True),
 )
 @db_option
-def import_cmd(files: tuple[str, ...], db: str) -> None:
+@click.option(
+    "--jobs",
+    default=None,
+    type=int,
+    help="Worker processes that check the records [default: all cores; 1 for small files].",
+)
+def import_cmd(files: tuple[str, ...], db: str, jobs: int | None) -> None:
     """Import conjectures from JSONL files (as written by 'esma export --format jsonl').
 
-    Every file is checked first: one bad line stops the import with an error naming the file and
-    the line, and the database is left unchanged. Conjectures already stored are skipped.
+    Every record is checked as a search would have made it before anything is stored: its
+    value, terms, closed form and convergence rate are derived again, and its continued
+    fraction is approved to 1000 digits and to the digits it claims. A record that fails is
+    refused with its file and line, and then nothing is imported. Conjectures already stored
+    are checked and skipped.
 
     \b
     Example:
       esma import conjectures/*.jsonl --db esma.db
     """
-    from esma.export import read_jsonl
-    from esma.store import Store
+    from contextlib import ExitStack
 
-    batches = []
-    for path in files:
-        if path == "-":
-            batches.append(("stdin", read_jsonl(sys.stdin, name="stdin")))
-            continue
-        try:
-            with open(path, encoding="utf-8") as fh:
-                batches.append((path, read_jsonl(fh, name=path)))
-        except OSError as exc:
-            raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
-    new = present = 0
-    with Store.open(db) as store:
-        for path, conjs in batches:
-            added, known = store.import_conjectures(conjs, source=path)
-            new, present = new + added, present + known
-    click.echo(f"imported {new} new, {present} already present")
+    from esma.importing import import_files
+    from esma.parallel import executor_for
+
+    with ExitStack() as stack:
+        sources = []
+        for path in files:
+            if path == "-":
+                sources.append(("stdin", sys.stdin))
+                continue
+            try:
+                sources.append((path, stack.enter_context(open(path, encoding="utf-8"))))
+            except OSError as exc:
+                raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
+        executor = stack.enter_context(executor_for(jobs, None))
+        done = import_files(sources, db, executor)
+    click.echo(f"imported {done.new} new, {done.present} already present")
 
 
 # -- numbers given by their digits ----------------------------------------------------------------

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from esma.conjecture import Conjecture, canonical_json
 from esma.constants import lhs_latex
-from esma.errors import EsmaError, InvalidRecord
+from esma.errors import EsmaError, InvalidParameter, InvalidRecord
 from esma.htmlpage import write_html
 from esma.interop import join_terms, poly_terms, write_gp, write_ramanujantools, write_sympy
 from esma.notation import cf_latex, format_signs, latex_text, signs_latex
@@ -86,21 +86,18 @@ def _reject_constant(text: str) -> Any:
     raise ValueError(f"{text} is not a JSON number")
 
 
-def read_jsonl(fh: IO[str], *, name: str = "input") -> list[Conjecture]:
-    """Read conjectures from JSONL, checking every record (blank lines are skipped).
+def iter_json_lines(fh: IO[str], *, name: str = "input") -> Iterator[tuple[int, Any]]:
+    """Yield ``(line number, parsed JSON)`` for every line of JSONL that is not blank.
 
     Raises
     ------
     InvalidRecord
-        A line is not JSON or not a valid record; the message names ``name`` and the line.
+        A line is not JSON (or not UTF-8); the message names ``name`` and the line.
 
     >>> import io
-    >>> read_jsonl(io.StringIO('{"constant": "e"\\n'), name="e.jsonl")
-    Traceback (most recent call last):
-    ...
-    esma.errors.InvalidRecord: e.jsonl, line 1: not valid JSON (Expecting ',' delimiter at column 17)
+    >>> list(iter_json_lines(io.StringIO('{"a": 1}\\n\\n[2]\\n')))
+    [(1, {'a': 1}), (3, [2])]
     """
-    out = []
     number = 0
     try:
         for number, line in enumerate(fh, start=1):
@@ -114,14 +111,79 @@ def read_jsonl(fh: IO[str], *, name: str = "input") -> list[Conjecture]:
                 ) from None
             except ValueError as exc:  # NaN, Infinity, integers past Python's digit limit
                 raise InvalidRecord(f"{name}, line {number}: not valid JSON ({exc})") from None
-            try:
-                out.append(Conjecture.from_dict(record))
-            # Not only InvalidRecord: whatever the record's parts raise, the user needs the line.
-            except (EsmaError, TypeError, ValueError, KeyError) as exc:
-                raise InvalidRecord(f"{name}, line {number}: {exc}") from None
+            yield number, record
     except UnicodeDecodeError as exc:
         raise InvalidRecord(f"{name}, line {number + 1}: not UTF-8 text ({exc.reason})") from None
+
+
+def read_jsonl(fh: IO[str], *, name: str = "input") -> list[Conjecture]:
+    """Read conjectures from JSONL, checking every record's form (blank lines are skipped).
+
+    This checks what :meth:`Conjecture.from_dict` checks (fields, types, id, prefix against the
+    recurrence), not that the formulas are true: :mod:`esma.importing` approves each one.
+
+    Raises
+    ------
+    InvalidRecord
+        A line is not JSON or not a valid record; the message names ``name`` and the line.
+
+    >>> import io
+    >>> read_jsonl(io.StringIO('{"constant": "e"\\n'), name="e.jsonl")
+    Traceback (most recent call last):
+    ...
+    esma.errors.InvalidRecord: e.jsonl, line 1: not valid JSON (Expecting ',' delimiter at column 17)
+    """
+    out = []
+    for number, record in iter_json_lines(fh, name=name):
+        try:
+            out.append(Conjecture.from_dict(record))
+        # Not only InvalidRecord: whatever the record's parts raise, the user needs the line.
+        except (EsmaError, TypeError, ValueError, KeyError) as exc:
+            raise InvalidRecord(f"{name}, line {number}: {exc}") from None
     return out
+
+
+def write_file(path: str, text: str) -> None:
+    """Write ``text`` to the file ``path`` through a temporary file in the same folder, so that
+    a failure leaves the old file (or none), never half of the new one.
+
+    Raises
+    ------
+    InvalidParameter
+        The folder does not exist, ``path`` is a folder, or the file cannot be written.
+    """
+    import os
+    import tempfile
+
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise InvalidParameter(f"output: folder {folder} does not exist", parameter="output")
+    if os.path.isdir(target):
+        raise InvalidParameter(f"output: {path} is a folder; give a file name", "output")
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise InvalidParameter(
+            f"output: cannot write in {folder} ({exc.strerror})", parameter="output"
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
+        os.replace(tmp, target)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise InvalidParameter(
+            f"output: cannot write {path} ({exc.strerror})", parameter="output"
+        ) from None
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def write_csv(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:

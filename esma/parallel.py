@@ -1,7 +1,7 @@
 """Executors that run a search's chunks: in this process, on local cores, or on a Dask cluster.
 
 All three share one small interface, ``run(space, indices) -> iterator of ChunkResult``,
-``start()`` (optional: get workers ready early) and ``close()`` (and are context managers that
+``map(task, arguments, label=...)`` for other work (the checks of an import), ``start()`` (optional: get workers ready early) and ``close()`` (and are context managers that
 close themselves), so :mod:`esma.cli`, notebooks and
 :mod:`esma.search` never care which one runs. Results arrive in completion order; the store
 files each under its chunk index, so the records of a run do not depend on that order.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from typing import Any, Protocol, Self
@@ -39,6 +39,9 @@ CONNECT_TIMEOUT = 10.0
 #: before the run stops with an error; a chunk that kills every worker it touches is a bug.
 RETRIES = 3
 
+# How the errors that stop a search end: what is lost and what is not.
+_CHUNKS_STORED = "; finished chunks are stored"
+
 # Chunks handed to a local pool ahead of the free workers: enough to keep every worker busy,
 # few enough that chunks start (and so finish) roughly in index order and Ctrl-C cancels the
 # rest at once.
@@ -50,6 +53,16 @@ class Executor(Protocol):
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
         """Run the chunks ``indices`` of ``space``; yield each result as it is ready."""
+        ...  # pragma: no cover
+
+    def map(
+        self, task: Callable[..., Any], arguments: Sequence[tuple], *, label: Callable[[int], str]
+    ) -> Iterator[tuple[int, Any]]:
+        """Run ``task(*arguments[k])`` for every k; yield ``(k, result)`` as each is ready.
+
+        ``task`` is a module-level function taking and returning plain data (it may run in
+        another process); ``label(k)`` names task k in errors.
+        """
         ...  # pragma: no cover
 
     def start(self) -> None:
@@ -150,6 +163,17 @@ class SerialExecutor(_Closing):
         for index in indices:
             yield run_chunk(space, index)
 
+    def map(
+        self, task: Callable[..., Any], arguments: Sequence[tuple], *, label: Callable[[int], str]
+    ) -> Iterator[tuple[int, Any]]:
+        """Run each task in turn.
+
+        >>> list(SerialExecutor().map(divmod, [(7, 2), (9, 4)], label=str))
+        [(0, (3, 1)), (1, (2, 1))]
+        """
+        for k, args in enumerate(arguments):
+            yield k, task(*args)
+
 
 def _init_worker() -> None:
     """Pool workers leave Ctrl-C to the parent, which stops cleanly and keeps what is stored.
@@ -207,11 +231,31 @@ class ProcessExecutor(_Closing):
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
         """Run the chunks ``indices`` on the pool; yield results in completion order."""
+        params = _params_json(space)
+        indices = list(indices)
+        tasks = [(params, index) for index in indices]
+        for _, data in self.map(
+            chunk_task, tasks, label=lambda k: f"chunk {indices[k]}", note=_CHUNKS_STORED
+        ):
+            yield _result(data)
+
+    def map(
+        self,
+        task: Callable[..., Any],
+        arguments: Sequence[tuple],
+        *,
+        label: Callable[[int], str],
+        note: str = "",
+    ) -> Iterator[tuple[int, Any]]:
+        """Run ``task(*arguments[k])`` on the pool; yield ``(k, result)`` in completion order.
+
+        A task whose worker died runs again, at most ``retries`` times; ``note`` ends the error
+        that stops the run after that.
+        """
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        params = _params_json(space)
-        pending = deque(indices)
+        pending = deque(range(len(arguments)))
         running: dict[Any, int] = {}
         deaths: dict[int, int] = {}
         try:
@@ -220,7 +264,7 @@ class ProcessExecutor(_Closing):
                 try:
                     pool = self._get_pool()
                     while pending and len(running) < _AHEAD_PER_JOB * self.jobs:
-                        future = pool.submit(chunk_task, params, pending[0])
+                        future = pool.submit(task, *arguments[pending[0]])
                         running[future] = pending.popleft()
                 except BrokenProcessPool:
                     broken = True
@@ -232,17 +276,17 @@ class ProcessExecutor(_Closing):
                         except BrokenProcessPool:
                             broken = True
                             continue
-                        del running[future]
-                        yield _result(data)
+                        k = running.pop(future)
+                        yield k, data
                 if broken:
-                    # A worker died; every chunk still running is suspect and runs again.
+                    # A worker died; every task still running is suspect and runs again.
                     lost = sorted(running.values())
-                    for index in lost:
-                        deaths[index] = deaths.get(index, 0) + 1
-                        if deaths[index] > self.retries:
+                    for k in lost:
+                        deaths[k] = deaths.get(k, 0) + 1
+                        if deaths[k] > self.retries:
                             raise EsmaError(
-                                f"chunk {index}: worker processes died {deaths[index]} times "
-                                "while it ran; finished chunks are stored"
+                                f"{label(k)}: worker processes died {deaths[k]} times "
+                                f"while it ran{note}"
                             )
                     running.clear()
                     self._discard_pool()
@@ -337,6 +381,24 @@ class DaskExecutor(_Closing):
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
         """Submit the chunks ``indices``; yield results in completion order."""
+        params = _params_json(space)
+        indices = list(indices)
+        tasks = [(params, index) for index in indices]
+        for _, data in self.map(
+            chunk_task, tasks, label=lambda k: f"chunk {indices[k]}", note=_CHUNKS_STORED
+        ):
+            yield _result(data)
+
+    def map(
+        self,
+        task: Callable[..., Any],
+        arguments: Sequence[tuple],
+        *,
+        label: Callable[[int], str],
+        note: str = "",
+    ) -> Iterator[tuple[int, Any]]:
+        """Submit ``task(*arguments[k])`` for every k; yield ``(k, result)`` in completion
+        order. ``note`` ends the error raised when the cluster cannot run a task."""
         import uuid
 
         from distributed import as_completed
@@ -345,33 +407,29 @@ class DaskExecutor(_Closing):
 
         if self._client is None:
             raise InvalidParameter("executor: this DaskExecutor is closed")
-        indices = list(indices)
-        if not indices:
+        if not arguments:
             return
-        params = _params_json(space)
-        token = uuid.uuid4().hex  # keys unique per run: a stale task never stands in for ours
+        token = uuid.uuid4().hex  # keys unique per call: a stale task never stands in for ours
         futures = self._client.map(
-            chunk_task,
-            [params] * len(indices),
-            indices,
-            key=[f"esma-chunk-{token}-{i}" for i in indices],
+            task,
+            *zip(*arguments, strict=True),
+            key=[f"esma-{token}-{k}" for k in range(len(arguments))],
             retries=self.retries,
             pure=False,
         )
-        open_futures = dict(zip(futures, indices, strict=True))
+        open_futures = {future: k for k, future in enumerate(futures)}
         del futures
         try:
             for future in as_completed(list(open_futures), loop=self._client.loop):
-                index = open_futures.pop(future)
+                k = open_futures.pop(future)
                 try:
                     data = future.result()
                 except (KilledWorker, FutureCancelledError) as exc:
                     raise EsmaError(
-                        f"chunk {index}: the cluster could not run it ({one_line(exc)}); "
-                        "finished chunks are stored"
+                        f"{label(k)}: the cluster could not run it ({one_line(exc)}){note}"
                     ) from None
                 future.release()  # the cluster forgets the result: memory stays flat
-                yield _result(data)
+                yield k, data
         finally:
             if open_futures and self._client is not None:
                 self._client.cancel(list(open_futures))

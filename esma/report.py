@@ -20,19 +20,36 @@ if TYPE_CHECKING:
 
 
 class SearchReporter:
-    """Counts a search's progress and shows it as a rich progress bar on a terminal (stderr)."""
+    """Counts a search's progress and shows it as a rich progress bar on a terminal (stderr).
 
-    def __init__(self, space: SearchSpace, *, done: int = 0, quiet: bool = False):
-        self.total = space.total_candidates
-        per_chunk = len(space.signs) * space.chunk_lhs
-        self.screened = min(done * per_chunk, self.total)
-        self.flagged = self.approved = self.proved = self.refuted = self.chunks = 0
+    Use it as a context manager around the search, and call :meth:`begin` once the run is
+    known (the ``on_start`` of :func:`esma.runs.resume_search`): only then is the space's size
+    asked for, so that workers can start loading while the left-hand sides are listed.
+    """
+
+    def __init__(self, space: SearchSpace, *, quiet: bool = False):
+        self.space = space
+        self.total = self.screened = self.flagged = self.approved = self.chunks = 0
+        self.proved = self.refuted = 0
         self.started = time.perf_counter()
         self.live = not quiet and sys.stderr.isatty()
         self._progress = None
         self._task = None
 
     def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def begin(self, done: int = 0) -> None:
+        """Start counting, with ``done`` chunks finished by an earlier session (said on stderr)."""
+        space = self.space
+        self.total = space.total_candidates
+        self.screened = min(done * len(space.signs) * space.chunk_lhs, self.total)
+        if done:
+            self.note(f"resuming: {done} of {space.total_chunks} chunks done")
         if self.live:
             from rich.console import Console
             from rich.progress import (
@@ -59,11 +76,6 @@ class SearchReporter:
             self._task = self._progress.add_task(
                 "search", total=self.total, completed=self.screened, flagged=0, approved=0, rate="-"
             )
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._progress.stop()
 
     def advance(self, result: ChunkResult) -> None:
         """Count one finished chunk."""

@@ -1,8 +1,10 @@
-"""The conjecture database: SQLite by default, PostgreSQL by URL, with the schema defined once, here.
+"""The conjecture database: the :class:`Store` the rest of esma reads and writes.
 
 A :class:`Store` keeps searches (``runs``) and the chunks of them that finished, so an interrupted
 search resumes where it stopped; the conjectures themselves, unique on their content id and
-remembering every run that found them; and the verifications done on them, kept forever.
+remembering every run that found them; and the verifications done on them, kept forever. The
+tables and their migrations are in :mod:`esma.schema`; what differs between SQLite and PostgreSQL
+(opening, locking, timeouts, read-only access) is in :mod:`esma.dialects`.
 
 Every conjecture is stored twice over: as the canonical JSON of :meth:`Conjecture.to_dict`
 (the ``record`` column, from which objects are rebuilt, integers of any size exact) and as flat
@@ -21,167 +23,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import wraps
-from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 
-from esma import __version__
-from esma.conjecture import Conjecture, canonical_json
-from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int, one_line
+from esma import __version__, schema
+from esma.conjecture import FIELDS, Conjecture, canonical_json
+from esma.dialects import DEFAULT_URL, PostgreSQL, SQLite, dialect_for, resolve_url
+from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int
+from esma.schema import SCHEMA_VERSION, chunks, conjecture_runs, conjectures, runs, verifications
 
-#: Version of the schema below; a database records the version that created it in ``meta``.
-SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from esma.verify import Approval
 
-#: Where conjectures go when neither the caller nor ``$ESMA_DB`` says otherwise.
-DEFAULT_URL = "sqlite:///esma.db"
-
-#: How long a writer waits for another process's transaction before giving up (seconds).
-BUSY_TIMEOUT = 30
-
-# Dialect names a URL may use, and the driver each one is served by (psycopg 3, never psycopg2).
-_DRIVERS = {
-    "sqlite": "sqlite",
-    "sqlite+pysqlite": "sqlite",
-    "postgres": "postgresql+psycopg",
-    "postgresql": "postgresql+psycopg",
-    "postgresql+psycopg": "postgresql+psycopg",
-}
-
-# Execution option that makes a SQLite transaction take the write lock when it begins.
-_WRITE = "esma_write"
-
-# PostgreSQL advisory lock key ("esma") taken while the schema is created, so that two processes
-# opening a fresh database at once do not both run CREATE TABLE.
-_SCHEMA_LOCK = 0x65736D61
-
-_schema = sa.MetaData()
-
-meta = sa.Table(
-    "meta",
-    _schema,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-runs = sa.Table(
-    "runs",
-    _schema,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    # sha256 of the canonical parameters and chunk count: the identity of a search, for resuming.
-    sa.Column("key", sa.String(64), nullable=False, unique=True),
-    sa.Column("parameters", sa.Text, nullable=False),
-    sa.Column("total_chunks", sa.Integer, nullable=False),
-    sa.Column("started", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("finished", sa.DateTime(timezone=True)),
-    sa.Column("esma_version", sa.String(64), nullable=False),
-)
-
-chunks = sa.Table(
-    "chunks",
-    _schema,
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
-    sa.Column("idx", sa.Integer, primary_key=True),
-    sa.Column("done_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-conjectures = sa.Table(
-    "conjectures",
-    _schema,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("constant", sa.Text, nullable=False, index=True),
-    sa.Column("lhs", sa.Text, nullable=False),
-    sa.Column("lhs_value", sa.Text, nullable=False),
-    sa.Column("signs", sa.Text, nullable=False),
-    sa.Column("a_prefix", sa.Text, nullable=False),
-    sa.Column("recurrence", sa.Text, nullable=False),
-    sa.Column("quasi_polynomial", sa.Text),
-    sa.Column("verified_digits", sa.Integer, nullable=False),
-    sa.Column("convergence_rate", sa.Float, nullable=False),
-    sa.Column("formula", sa.Text, nullable=False),
-    sa.Column("latex", sa.Text, nullable=False),
-    sa.Column("record", sa.Text, nullable=False),
-    sa.Column("first_run", sa.Integer, sa.ForeignKey("runs.id")),
-    # Where an imported conjecture came from (a file name); NULL for one found by a search.
-    sa.Column("source", sa.Text),
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-)
-
-conjecture_runs = sa.Table(
-    "conjecture_runs",
-    _schema,
-    sa.Column("conjecture_id", sa.String(64), sa.ForeignKey("conjectures.id"), primary_key=True),
-    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
-    sa.Column("chunk_idx", sa.Integer, nullable=False),
-    sa.Column("rank", sa.Integer, nullable=False),
-    sa.Index("ix_conjecture_runs_order", "run_id", "chunk_idx", "rank"),
-)
-
-verifications = sa.Table(
-    "verifications",
-    _schema,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "conjecture_id", sa.String(64), sa.ForeignKey("conjectures.id"), nullable=False, index=True
-    ),
-    sa.Column("digits", sa.Integer, nullable=False),
-    sa.Column("terms", sa.Integer, nullable=False),
-    sa.Column("ok", sa.Boolean, nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-)
-
-
-def resolve_url(db: str | None = None) -> str:
-    """The SQLAlchemy URL of a database given as a URL, a file path or nothing.
-
-    ``None`` means ``$ESMA_DB``, then ``sqlite:///esma.db`` in the current folder; a bare path
-    means a SQLite file; ``postgresql://`` URLs are served by psycopg 3.
-
-    Raises
-    ------
-    InvalidParameter
-        The URL cannot be parsed or names a database esma does not support.
-
-    Examples
-    --------
-    >>> resolve_url("runs/e.db")
-    'sqlite:///runs/e.db'
-    >>> resolve_url("postgresql://esma@localhost/esma")
-    'postgresql+psycopg://esma@localhost/esma'
-    """
-    text = db if db is not None else (os.environ.get("ESMA_DB") or DEFAULT_URL)
-    if not isinstance(text, str) or not text.strip():
-        raise InvalidParameter(
-            f"db: {text!r} is not a database; give a file path, sqlite:///FILE or "
-            "postgresql+psycopg://USER@HOST/NAME"
-        )
-    text = text.strip()
-    if "://" not in text:
-        return "sqlite:///" + str(Path(text).expanduser())
-    try:
-        url = make_url(text)
-    except sa.exc.ArgumentError:
-        raise InvalidParameter(f"db: cannot parse the database URL {_mask(text)!r}") from None
-    driver = _DRIVERS.get(url.drivername)
-    if driver is None:
-        raise InvalidParameter(
-            f"db: {_mask(text)!r} uses {url.drivername!r}; esma stores conjectures in "
-            "sqlite:///FILE or postgresql+psycopg://USER@HOST/NAME"
-        )
-    return url.set(drivername=driver).render_as_string(hide_password=False)
-
-
-def _mask(url: str) -> str:
-    """The URL with any password replaced by ``***``, for messages."""
-    return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", url)
+__all__ = ["DEFAULT_URL", "SCHEMA_VERSION", "Store", "resolve_url"]
 
 
 def _now() -> datetime:
@@ -197,15 +58,22 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+@contextmanager
+def _guard(store: Store) -> Iterator[None]:
+    """Turn a database failure into a one-line :class:`StoreError`."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(store._dialect.explain(exc)) from exc
+
+
 def _guarded(method):
-    """Turn a database failure inside ``method`` into one-line :class:`StoreError`."""
+    """:func:`_guard` around a method."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
-        try:
+        with _guard(self):
             return method(self, *args, **kwargs)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"database {self.url}: {one_line(exc)}") from exc
 
     return wrapper
 
@@ -216,7 +84,7 @@ def _check_conjectures(name: str, items: Iterable[Conjecture]) -> list[Conjectur
     for item in items:
         if not isinstance(item, Conjecture):
             raise InvalidParameter(
-                f"{name}: expected Conjecture objects, got {type(item).__name__}"
+                f"{name}: expected Conjecture objects, got {type(item).__name__}", parameter=name
             )
         seen.setdefault(item.id, item)
     return list(seen.values())
@@ -246,32 +114,31 @@ def _row(conj: Conjecture, first_run: int | None, source: str | None, now: datet
     }
 
 
+def _load(conjecture_id: str, record: str) -> dict:
+    """The stored record of a row; one that is not a record of this row is named."""
+    try:
+        loaded = json.loads(record)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRecord(
+            f"database row {conjecture_id}: the stored record is not valid JSON ({exc})"
+        ) from None
+    if not isinstance(loaded, dict):
+        raise InvalidRecord(f"database row {conjecture_id}: the stored record is not an object")
+    # Records stored before proofs existed have no status or proof: they read as conjectured.
+    missing = [name for name in FIELDS if name not in loaded and name not in ("status", "proof")]
+    if missing or loaded["id"] != conjecture_id:
+        what = f"lacks {', '.join(missing)}" if missing else f"has the id {loaded['id']!r}"
+        raise InvalidRecord(f"database row {conjecture_id}: the stored record {what}")
+    return loaded
+
+
 def _rebuild(conjecture_id: str, record: str) -> Conjecture:
+    loaded = _load(conjecture_id, record)
     try:
         # Rows were written from validated objects: their rendered fields need no re-deriving.
-        return Conjecture.from_dict(json.loads(record), trusted=True)
-    except (ValueError, InvalidRecord) as exc:
-        raise InvalidRecord(f"database row {conjecture_id}: {exc}") from exc
-
-
-def _retry_while_locked(action, timeout: float = BUSY_TIMEOUT):
-    """Run ``action``, retrying while SQLite says the file is locked.
-
-    Two processes opening a new file at once race to switch it to WAL and create the schema;
-    SQLite can answer the loser "database is locked" at once, without waiting out the busy
-    timeout. The loser waits a little and tries again, until ``timeout`` seconds have passed.
-    """
-    deadline = time.monotonic() + timeout
-    pause = 0.01
-    while True:
-        try:
-            return action()
-        except sa.exc.OperationalError as exc:
-            locked = "locked" in str(exc.orig) or "busy" in str(exc.orig).lower()
-            if not locked or time.monotonic() + pause > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.5)
+        return Conjecture.from_dict(loaded, trusted=True)
+    except (EsmaError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidRecord(f"database row {conjecture_id}: {exc}") from None
 
 
 class Store:
@@ -281,6 +148,11 @@ class Store:
     ----------
     url : str
         The database URL with any password masked, for messages.
+    version : int
+        The schema version of the database (older ones are read as they are, or migrated when
+        opened for writing).
+    read_only : bool
+        Whether the store was opened for reading only.
 
     Examples
     --------
@@ -293,8 +165,8 @@ class Store:
     >>> run_id, done = store.start_run({"constant": "e"}, total_chunks=1)
     >>> store.finish_chunk(run_id, 0, [conj]), store.finish_chunk(run_id, 0, [conj])
     (1, 0)
-    >>> store.get(conj.id[:6]) == conj, store.runs_of(conj.id)
-    (True, [1])
+    >>> store.get(conj.id[:6]) == conj, store.runs_of(conj.id), store.ids() == [conj.id]
+    (True, [1], True)
     >>> store.add_verification(conj.id, digits=2000, terms=3000, ok=True)
     >>> [(v["digits"], v["ok"]) for v in store.verifications(conj.id)]
     [(2000, True)]
@@ -303,114 +175,114 @@ class Store:
     >>> store.close()
     """
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(
+        self, engine: Engine, dialect: SQLite | PostgreSQL, *, version: int, read_only: bool
+    ) -> None:
         self._engine = engine
-        self.url = url
+        self._dialect = dialect
+        self._batch: Connection | None = None
+        self.url = dialect.url
+        self.version = version
+        self.read_only = read_only
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, db: str | None = None) -> Store:
-        """Open (and if needed create) the database at ``db`` (see :func:`resolve_url`).
+    def open(
+        cls,
+        db: str | None = None,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        durable: bool = False,
+    ) -> Store:
+        """Open the database at ``db`` (see :func:`esma.dialects.resolve_url`).
 
-        SQLite files are put in WAL mode with a busy timeout of :data:`BUSY_TIMEOUT` seconds, so
-        several processes can write to one file; foreign keys are enforced.
+        Parameters
+        ----------
+        db : str, optional
+            A file path or URL; default ``$ESMA_DB``, then ``esma.db`` in the current folder.
+        read_only : bool
+            Open for reading only: nothing is written, not even the schema (SQLite ``mode=ro``,
+            PostgreSQL read-only transactions). The database must exist and be esma's.
+        create : bool
+            Create a missing SQLite file (and the schema of an empty database). With False a
+            missing file is refused.
+        durable : bool
+            Refuse an in-memory database (``sqlite://``), whose contents are lost when the
+            process ends: for callers that store results for later.
+
+        Opened for writing, an existing SQLite file must pass ``PRAGMA quick_check``, an empty
+        database gets the schema and an older one is migrated (:mod:`esma.schema`).
 
         Raises
         ------
+        InvalidParameter
+            ``db`` cannot be parsed, is a folder, is missing (when it may not be created), or is
+            in memory when ``durable`` is asked.
         StoreError
-            The database cannot be reached or created, or was made by a newer esma.
+            The database cannot be reached, is damaged, is another application's, has no esma
+            tables yet (read-only), or was made by a newer esma.
 
         Examples
         --------
         >>> with Store.open("sqlite://") as store:
-        ...     store.conjectures()
-        []
+        ...     store.conjectures(), store.version == SCHEMA_VERSION
+        ([], True)
+        >>> Store.open("sqlite://", durable=True)
+        Traceback (most recent call last):
+        ...
+        esma.errors.InvalidParameter: db: 'sqlite://' is a database in memory: what is stored there is lost when esma exits; give a file (esma.db, sqlite:///FILE) or a PostgreSQL URL
         """
-        url = resolve_url(db)
-        masked = _mask(url)
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            folder = _sqlite_folder(parsed.database)
-            if folder is not None and not folder.is_dir():
-                raise StoreError(f"cannot open database {masked}: folder {folder} does not exist")
+        dialect = dialect_for(db)
+        if durable and dialect.in_memory:
+            raise InvalidParameter(
+                f"db: {dialect.url!r} is a database in memory: what is stored there is lost when "
+                "esma exits; give a file (esma.db, sqlite:///FILE) or a PostgreSQL URL",
+                parameter="db",
+            )
+        dialect.check(read_only=read_only, create=create)
         try:
-            engine = _create_engine(url, parsed.get_backend_name())
+            engine = dialect.engine(read_only=read_only)
         except ImportError as exc:
             raise StoreError(
-                f"cannot open database {masked}: {exc} (PostgreSQL needs pip install "
+                f"cannot open database {dialect.url}: {exc} (PostgreSQL needs pip install "
                 "'esma[postgres]')"
             ) from exc
-        store = cls(engine, masked)
+        store = cls(engine, dialect, version=SCHEMA_VERSION, read_only=read_only)
         try:
-            _retry_while_locked(store._prepare_schema)
+            store.version = dialect.retry(store._read_version if read_only else store._prepare)
+            if not read_only:
+                dialect.retry(lambda: dialect.opened(engine))
         except sa.exc.SQLAlchemyError as exc:
-            engine.dispose()
-            raise StoreError(f"cannot open database {masked}: {one_line(exc)}") from exc
-        except EsmaError:
-            engine.dispose()
+            store.close()
+            raise StoreError(dialect.explain(exc, opening=True)) from exc
+        except BaseException:
+            store.close()
             raise
         return store
 
-    @staticmethod
-    def exists(db: str | None = None) -> bool:
-        """Whether opening ``db`` would find a database rather than create one.
+    def _prepare(self) -> int:
+        """Check, create or migrate the schema, in one write transaction."""
+        with self._dialect.transaction(self._engine, write=True) as conn:
+            self._dialect.check_integrity(conn)
+            self._dialect.lock_schema(conn)
+            return schema.create_or_migrate(conn, self.url)
 
-        Only a SQLite file can be known absent without connecting; a server URL counts as
-        present. Read-only commands use this to avoid creating an empty file.
-
-        >>> Store.exists("sqlite://"), Store.exists("/nonexistent/esma.db")
-        (False, False)
-        """
-        parsed = make_url(resolve_url(db))
-        if parsed.get_backend_name() != "sqlite":
-            return True
-        database = parsed.database or ""
-        if database in ("", ":memory:") or database.startswith("file:"):
-            return False
-        return Path(database).expanduser().is_file()
-
-    def _prepare_schema(self) -> None:
-        with self._engine.connect() as conn:
-            if sa.inspect(conn).has_table("meta"):
-                version = conn.execute(
-                    sa.select(meta.c.value).where(meta.c.key == "schema_version")
-                ).scalar()
-                if version is not None and self._check_version(version) == SCHEMA_VERSION:
-                    return
-        with self._write() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-            _schema.create_all(conn)
-            version = conn.execute(
-                sa.select(meta.c.value).where(meta.c.key == "schema_version")
-            ).scalar()
-            if version is None:
-                conn.execute(
-                    sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION))
-                )
-            else:
-                # Older versions would be migrated here, one step at a time; none exist yet.
-                self._check_version(version)
-
-    def _check_version(self, version: str) -> int:
-        try:
-            number = int(version)
-        except ValueError:
+    def _read_version(self) -> int:
+        with self._dialect.transaction(self._engine, write=False) as conn:
+            version = schema.stored_version(conn, self.url)
+        if version is None:
             raise StoreError(
-                f"database {self.url}: schema version {version!r} is not a number; "
-                "this is not an esma database"
-            ) from None
-        if number > SCHEMA_VERSION:
-            raise StoreError(
-                f"database {self.url} has schema version {number}, newer than this esma "
-                f"understands ({SCHEMA_VERSION}); upgrade esma"
+                f"database {self.url} has no esma tables: nothing was searched or imported into "
+                "it yet"
             )
-        return number
+        return version
 
     def close(self) -> None:
         """Release every connection."""
         self._engine.dispose()
+        self._dialect.close()
 
     def __enter__(self) -> Self:
         return self
@@ -423,24 +295,49 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction (on SQLite it takes the write lock at BEGIN, see below)."""
-        with self._engine.connect() as conn:
-            conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield conn
+        """One write transaction (or the open :meth:`batch`)."""
+        if self.read_only:
+            raise StoreError(f"database {self.url} was opened read-only; nothing can be written")
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self._dialect.transaction(self._engine, write=True) as conn:
+            yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
+        if self._batch is not None:
+            yield self._batch
+            return
+        with self._dialect.transaction(self._engine, write=False) as conn:
             yield conn
 
-    def _insert(self, table: sa.Table):
-        """INSERT that skips rows whose key is already there (ON CONFLICT DO NOTHING)."""
-        if self._engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table).on_conflict_do_nothing()
+    @contextmanager
+    def batch(self) -> Iterator[Self]:
+        """Make every write inside the ``with`` block one transaction: all of it is stored, or
+        (if anything raises) none of it.
+
+        >>> from esma.conjecture import example
+        >>> with Store.open("sqlite://") as store:
+        ...     try:
+        ...         with store.batch():
+        ...             store.import_conjectures([example()], "a.jsonl")
+        ...             raise KeyboardInterrupt
+        ...     except KeyboardInterrupt:
+        ...         pass
+        ...     store.ids()
+        (1, 0)
+        []
+        """
+        if self._batch is not None:
+            yield self
+            return
+        with _guard(self), self._write() as conn:
+            self._batch = conn
+            try:
+                yield self
+            finally:
+                self._batch = None
 
     # -- runs that resume ----------------------------------------------------------------------
 
@@ -474,7 +371,7 @@ class Store:
             run_id = conn.execute(sa.select(runs.c.id).where(runs.c.key == key)).scalar()
             if run_id is None:
                 inserted = conn.execute(
-                    self._insert(runs)
+                    self._dialect.insert(runs)
                     .values(
                         key=key,
                         parameters=canonical,
@@ -518,16 +415,16 @@ class Store:
             if done is not None:
                 return 0
             now = _now()
-            new = self._insert_conjectures(conn, found, first_run=run_id, source=None, now=now)
+            new = len(self._insert_conjectures(conn, found, run_id, source=None, now=now))
             if found:
                 conn.execute(
-                    self._insert(conjecture_runs),
+                    self._dialect.insert(conjecture_runs),
                     [
                         {"conjecture_id": c.id, "run_id": run_id, "chunk_idx": index, "rank": r}
                         for r, c in enumerate(found)
                     ],
                 )
-            conn.execute(self._insert(chunks).values(run_id=run_id, idx=index, done_at=now))
+            conn.execute(self._dialect.insert(chunks).values(run_id=run_id, idx=index, done_at=now))
             return new
 
     @_guarded
@@ -597,7 +494,7 @@ class Store:
 
         For printing a run's results: no object is rebuilt, so nothing is re-derived.
         """
-        return [json.loads(row.record) for row in self._run_rows(run_id)]
+        return [_load(row.id, row.record) for row in self._run_rows(run_id)]
 
     def _run_rows(self, run_id: int) -> list:
         with self._read() as conn:
@@ -624,13 +521,13 @@ class Store:
         first_run: int | None,
         source: str | None,
         now: datetime,
-    ) -> int:
-        """Insert the conjectures not yet present; how many were new."""
+    ) -> list[str]:
+        """Insert the conjectures not yet present; the ids of those that were new."""
         if not found:
-            return 0
+            return []
         rows = [_row(c, first_run, source, now) for c in found]
-        stmt = self._insert(conjectures).returning(conjectures.c.id)
-        return len(conn.execute(stmt, rows).all())
+        stmt = self._dialect.insert(conjectures).returning(conjectures.c.id)
+        return list(conn.execute(stmt, rows).scalars())
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -643,7 +540,7 @@ class Store:
     def records(self, constant: str | None = None) -> list[dict]:
         """:meth:`conjectures` as the stored records (``to_dict()`` form), rebuilding nothing:
         for listing and JSONL export, where the stored text is already what is wanted."""
-        return [json.loads(row.record) for row in self._rows(constant)]
+        return [_load(row.id, row.record) for row in self._rows(constant)]
 
     def _rows(self, constant: str | None) -> list:
         query = sa.select(conjectures.c.id, conjectures.c.record).order_by(
@@ -655,18 +552,47 @@ class Store:
             return conn.execute(query).all()
 
     @_guarded
-    def get(self, id_or_prefix: str) -> Conjecture:
-        """The conjecture whose id is, or starts with, ``id_or_prefix`` (at least 4 hex digits).
+    def ids(self, constant: str | None = None) -> list[str]:
+        """The ids of every conjecture (of one constant), ordered by constant, then id; no record
+        is read, so a damaged one does not stop the listing (see :func:`esma.verify.reverify`)."""
+        query = sa.select(conjectures.c.id).order_by(conjectures.c.constant, conjectures.c.id)
+        if constant is not None:
+            query = query.where(conjectures.c.constant == constant)
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    @_guarded
+    def resolve(self, id_or_prefix: str) -> str:
+        """The full id of the conjecture whose id is, or starts with, ``id_or_prefix`` (at least
+        4 hex digits, any case).
 
         Raises
         ------
         InvalidParameter
             The text is not hex, is too short, or matches no conjecture or several.
         """
+        return self._match(id_or_prefix).id
+
+    @_guarded
+    def get(self, id_or_prefix: str) -> Conjecture:
+        """The conjecture whose id is, or starts with, ``id_or_prefix`` (see :meth:`resolve`).
+
+        Raises
+        ------
+        InvalidParameter
+            As :meth:`resolve`.
+        InvalidRecord
+            The stored record cannot be read back (the message names the row).
+        """
+        row = self._match(id_or_prefix)
+        return _rebuild(row.id, row.record)
+
+    def _match(self, id_or_prefix: str):
         prefix = id_or_prefix.strip().lower() if isinstance(id_or_prefix, str) else ""
         if not re.fullmatch(r"[0-9a-f]{4,64}", prefix):
             raise InvalidParameter(
-                f"id: {id_or_prefix!r} is not a conjecture id; give at least 4 of its hex digits"
+                f"id: {id_or_prefix!r} is not a conjecture id; give at least 4 of its hex digits",
+                parameter="id",
             )
         with self._read() as conn:
             rows = conn.execute(
@@ -676,13 +602,16 @@ class Store:
                 .limit(6)
             ).all()
         if not rows:
-            raise InvalidParameter(f"id: no conjecture in {self.url} has an id starting {prefix!r}")
+            raise InvalidParameter(
+                f"id: no conjecture in {self.url} has an id starting {prefix!r}", parameter="id"
+            )
         if len(rows) > 1:
             shown = ", ".join(row.id for row in rows[:5]) + (", ..." if len(rows) > 5 else "")
             raise InvalidParameter(
-                f"id: {prefix!r} matches several conjectures ({shown}); give more digits"
+                f"id: {prefix!r} matches several conjectures ({shown}); give more digits",
+                parameter="id",
             )
-        return _rebuild(rows[0].id, rows[0].record)
+        return rows[0]
 
     @_guarded
     def source_of(self, conjecture_id: str) -> dict:
@@ -700,31 +629,39 @@ class Store:
 
     @_guarded
     def add_verification(self, conjecture_id: str, digits: int, terms: int, ok: bool) -> None:
-        """Record that a conjecture was checked to ``digits`` digits with ``terms`` terms."""
+        """Record that a conjecture was checked to ``digits`` digits with ``terms`` terms (and by
+        this esma's version)."""
         check_int("digits", digits)
         check_int("terms", terms)
         if not isinstance(ok, bool):
-            raise InvalidParameter(f"ok: {ok!r} must be True or False")
+            raise InvalidParameter(f"ok: {ok!r} must be True or False", parameter="ok")
         with self._write() as conn:
             self._require(conn, conjecture_id)
             conn.execute(
-                sa.insert(verifications).values(
-                    conjecture_id=conjecture_id, digits=digits, terms=terms, ok=ok, at=_now()
-                )
+                sa.insert(verifications),
+                [_verification(conjecture_id, digits, terms, ok, _now())],
             )
 
     @_guarded
     def verifications(self, conjecture_id: str) -> list[dict]:
-        """Every verification of a conjecture, oldest first: ``{"digits", "terms", "ok", "at"}``."""
+        """Every verification of a conjecture, oldest first: ``{"digits", "terms", "ok", "at",
+        "esma_version"}`` (the version is None for checks stored before esma recorded it)."""
+        v = verifications.c
+        columns = [v.digits, v.terms, v.ok, v.at, schema.column(v.esma_version, self.version)]
         with self._read() as conn:
             self._require(conn, conjecture_id)
             rows = conn.execute(
-                sa.select(verifications)
-                .where(verifications.c.conjecture_id == conjecture_id)
-                .order_by(verifications.c.at, verifications.c.id)
+                sa.select(*columns).where(v.conjecture_id == conjecture_id).order_by(v.at, v.id)
             ).all()
         return [
-            {"digits": r.digits, "terms": r.terms, "ok": bool(r.ok), "at": _iso(r.at)} for r in rows
+            {
+                "digits": r.digits,
+                "terms": r.terms,
+                "ok": bool(r.ok),
+                "at": _iso(r.at),
+                "esma_version": r.esma_version,
+            }
+            for r in rows
         ]
 
     @_guarded
@@ -747,8 +684,18 @@ class Store:
             raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
 
     @_guarded
-    def import_conjectures(self, conjectures: Iterable[Conjecture], source: str) -> tuple[int, int]:
+    def import_conjectures(
+        self,
+        conjectures: Iterable[Conjecture],
+        source: str,
+        *,
+        approvals: Mapping[str, Approval] | None = None,
+    ) -> tuple[int, int]:
         """Add conjectures from elsewhere (a JSONL file named ``source``), in one transaction.
+
+        The store takes the objects as they are: checking a record from outside is the caller's
+        work (:mod:`esma.importing` approves every one first). ``approvals`` (by id) are stored
+        as verifications of the conjectures that are new.
 
         Returns
         -------
@@ -757,10 +704,30 @@ class Store:
         """
         found = _check_conjectures("conjectures", conjectures)
         if not isinstance(source, str):
-            raise InvalidParameter(f"source: {source!r} must be text (a file name)")
+            raise InvalidParameter(f"source: {source!r} must be text (a file name)", "source")
+        approvals = approvals or {}
         with self._write() as conn:
-            new = self._insert_conjectures(conn, found, first_run=None, source=source, now=_now())
-        return new, len(found) - new
+            now = _now()
+            new = self._insert_conjectures(conn, found, first_run=None, source=source, now=now)
+            checks = [
+                _verification(i, approvals[i].digits, approvals[i].terms, True, now)
+                for i in new
+                if i in approvals
+            ]
+            if checks:
+                conn.execute(sa.insert(verifications), checks)
+        return len(new), len(found) - len(new)
+
+
+def _verification(conjecture_id: str, digits: int, terms: int, ok: bool, now: datetime) -> dict:
+    return {
+        "conjecture_id": conjecture_id,
+        "digits": digits,
+        "terms": terms,
+        "ok": ok,
+        "at": now,
+        "esma_version": __version__,
+    }
 
 
 def _canonical_parameters(parameters: Any) -> str:
@@ -772,43 +739,3 @@ def _canonical_parameters(parameters: Any) -> str:
         )
     except (TypeError, ValueError) as exc:
         raise InvalidParameter(f"parameters: must be JSON-able ({exc})") from None
-
-
-def _sqlite_folder(database: str | None) -> Path | None:
-    """The folder a SQLite database file lives in (None for an in-memory database)."""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).expanduser().absolute().parent
-
-
-def _create_engine(url: str, backend: str) -> Engine:
-    if backend != "sqlite":
-        # connect_timeout: a server that does not answer is reported in seconds, not minutes.
-        return sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
-        # Python's sqlite3 would BEGIN lazily, just before the first write; a transaction that
-        # read first then cannot take the write lock and fails at once with "database is
-        # locked" instead of waiting. Turning that off lets _on_begin say BEGIN itself.
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT * 1000}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        # WAL: readers never block the writer, and the writer never blocks readers.
-        cursor.execute("PRAGMA journal_mode = WAL")
-        # NORMAL is durable against a crash or kill of the process (WAL keeps every committed
-        # transaction); only an OS crash or power loss may roll back the last commits, never
-        # corrupt the file. FULL costs 2-7 ms per commit, NORMAL ~0.01 ms.
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
-        # A write transaction takes the write lock up front (waiting up to BUSY_TIMEOUT for
-        # it), so it can never deadlock against another writer half way through.
-        immediate = conn.get_execution_options().get(_WRITE)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine

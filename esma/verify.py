@@ -19,7 +19,7 @@ import math
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -334,3 +334,125 @@ def _agreement(p: int, q: int, y: Any, bits: int) -> int:
     man, exp = (int(v) for v in arb(upper).mid().man_exp())
     log10_upper = math.log10(man) + exp * _LOG10_2
     return max(0, math.floor(-log10_upper))
+
+
+# -- re-verifying stored conjectures --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What re-verifying one stored conjecture found.
+
+    Attributes
+    ----------
+    id : str
+        The conjecture.
+    status : str
+        ``"ok"`` (approved again), ``"failed"`` (its continued fraction does not reach the
+        digits) or ``"unreadable"`` (the stored record, or its constant or left-hand side, could
+        not be read back, so nothing was checked).
+    approval : Approval or None
+        The evidence, when ``status`` is ``"ok"``.
+    detail : str
+        The left-hand side with the constant written in, or why the record is unreadable.
+    """
+
+    id: str
+    status: str
+    approval: Approval | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class RecheckSummary:
+    """Counts of a :func:`reverify` call; ``str()`` is the closing line of ``esma verify``.
+
+    >>> str(RecheckSummary(ok=5, failed=1, unreadable=0))
+    '6 checked: 5 ok, 1 failed, 0 unreadable'
+    """
+
+    ok: int
+    failed: int
+    unreadable: int
+
+    @property
+    def checked(self) -> int:
+        return self.ok + self.failed + self.unreadable
+
+    def __str__(self) -> str:
+        return (
+            f"{self.checked} checked: {self.ok} ok, {self.failed} failed, "
+            f"{self.unreadable} unreadable"
+        )
+
+
+def reverify(
+    store: Any,
+    ids: Sequence[str] | None = None,
+    digits: int = 2000,
+    *,
+    on_result: Callable[[Recheck], None] | None = None,
+) -> RecheckSummary:
+    """Approve stored conjectures again to ``digits`` digits and store each outcome.
+
+    Every conjecture is checked even when others fail or cannot be read: a record that cannot
+    be read back is reported (``"unreadable"``, naming why) and the rest go on. Each check that
+    ran is stored as a verification (failed ones with 0 digits).
+
+    Parameters
+    ----------
+    store : esma.store.Store
+        Opened for writing.
+    ids : sequence of str, optional
+        Ids or unique prefixes (at least 4 hex digits); default every stored conjecture.
+    digits : int
+        Digits that must provably agree (at least 10).
+    on_result : callable, optional
+        Called with each :class:`Recheck` as soon as it is known.
+
+    Raises
+    ------
+    InvalidParameter
+        ``digits`` is out of range, or an id matches no conjecture or several (before anything
+        is checked).
+
+    Examples
+    --------
+    >>> from esma.conjecture import example
+    >>> from esma.store import Store
+    >>> with Store.open("sqlite://") as store:
+    ...     _ = store.import_conjectures([example()], "e.jsonl")
+    ...     summary = reverify(store, digits=100, on_result=lambda r: print(r.status, r.detail))
+    ok e - 1
+    >>> str(summary)
+    '1 checked: 1 ok, 0 failed, 0 unreadable'
+    """
+    from esma.errors import EsmaError, StoreError, check_int
+    from esma.transforms import lhs_value
+
+    check_int("digits", digits, 10)
+    if ids is None:
+        todo = store.ids()
+    else:
+        todo = list(dict.fromkeys(store.resolve(i) for i in ids))
+    counts = {"ok": 0, "failed": 0, "unreadable": 0}
+    for conjecture_id in todo:
+        try:
+            conj = store.get(conjecture_id)
+            value = lhs_value(conj.constant, conj.lhs)
+        except StoreError:
+            raise  # the database itself failed: nothing more can be checked
+        except EsmaError as exc:  # the record, its constant or its left-hand side
+            outcome = Recheck(conjecture_id, "unreadable", None, str(exc))
+        else:
+            approval = approve(value, conj.recurrence, conj.signs, digits=digits)
+            if approval is None:
+                store.add_verification(conjecture_id, 0, 0, False)
+            else:
+                store.add_verification(conjecture_id, approval.digits, approval.terms, True)
+            status = "failed" if approval is None else "ok"
+            outcome = Recheck(conjecture_id, status, approval, conj.lhs_text)
+        counts[outcome.status] += 1
+        if on_result is not None:
+            on_result(outcome)
+    return RecheckSummary(**counts)

@@ -33,6 +33,15 @@ def _postgres_database(server_url: str):
         admin.dispose()
 
 
+def _postgres_server() -> str:
+    server_url = os.environ.get("ESMA_TEST_POSTGRES_URL")
+    if not server_url:
+        if os.environ.get("ESMA_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
+            pytest.fail("ESMA_REQUIRE_POSTGRES is set but ESMA_TEST_POSTGRES_URL is not")
+        pytest.skip("ESMA_TEST_POSTGRES_URL not set (a PostgreSQL server URL enables these tests)")
+    return server_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
     """URL of an empty database: a SQLite file, and a PostgreSQL database when
@@ -41,12 +50,32 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'esma.db'}"
         return
-    server_url = os.environ.get("ESMA_TEST_POSTGRES_URL")
-    if not server_url:
-        if os.environ.get("ESMA_REQUIRE_POSTGRES"):  # CI: a missing server is a failure
-            pytest.fail("ESMA_REQUIRE_POSTGRES is set but ESMA_TEST_POSTGRES_URL is not")
-        pytest.skip("ESMA_TEST_POSTGRES_URL not set (a PostgreSQL server URL enables these tests)")
-    yield from _postgres_database(server_url)
+    yield from _postgres_database(_postgres_server())
+
+
+@pytest.fixture
+def postgres_url():
+    """URL of an empty PostgreSQL database (for what only a server can do)."""
+    yield from _postgres_database(_postgres_server())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def new_db(request, tmp_path):
+    """Factory of empty databases on one engine: each ``new_db()`` is another URL."""
+    made = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            made.append(None)
+            return f"sqlite:///{tmp_path / f'esma{len(made)}.db'}"
+        database = _postgres_database(_postgres_server())
+        made.append(database)
+        return next(database)
+
+    yield make
+    for database in made:
+        if database is not None:
+            database.close()  # runs the generator's finally: the database is dropped
 
 
 # -- conjectures -----------------------------------------------------------------------------
@@ -97,6 +126,25 @@ def build_conjecture(
 def make_conjecture():
     """Factory of small valid conjectures: ``make_conjecture("x + 1", constant="pi", huge=True)``."""
     return build_conjecture
+
+
+def catalogue_lines(name: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``conjectures/NAME.jsonl``: true records, approved to 1000
+    digits, that an import accepts (the records of :func:`build_conjecture` need not be true)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "conjectures" / f"{name}.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [next(fh).rstrip("\n") for _ in range(count)]
+
+
+@pytest.fixture
+def true_records():
+    """Five true records of three constants (e, e**2, tan 1), as JSON objects."""
+    import json
+
+    lines = catalogue_lines("e", 2) + catalogue_lines("e2", 2) + catalogue_lines("tan1", 1)
+    return [json.loads(line) for line in lines]
 
 
 # -- outside tools ---------------------------------------------------------------------------

@@ -413,12 +413,13 @@ def filled(tmp_path, sample):
     return str(path)
 
 
-def test_list_of_a_missing_database_creates_nothing(tmp_path):
+@pytest.mark.parametrize("command", [["list"], ["list", "--format", "json"], ["show", "abcd"]])
+def test_a_missing_database_is_refused_and_not_created(tmp_path, command):
     path = tmp_path / "none.db"
-    result = _run("list", "--db", path)
-    assert result.exit_code == 0 and result.stdout.strip() == "no conjectures"
-    assert _run("list", "--db", path, "--format", "json").stdout.strip() == "[]"
-    assert not path.exists()
+    result = _run(*command, "--db", path)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and f"there is no database {path}" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_list_formats(filled, sample):
@@ -464,9 +465,19 @@ def test_show_errors_are_one_line_exit_2(filled, args):
     assert len(result.stderr.strip().splitlines()) == 1 and "esma: error:" in result.stderr
 
 
-def test_export_and_import_round_trip(db_url, filled, tmp_path):
+@pytest.fixture
+def true_filled(tmp_path, true_records):
+    """A SQLite database holding five true records (found by one run)."""
+    path = tmp_path / "true.db"
+    with Store.open(str(path)) as store:
+        run, _ = store.start_run({"constant": "e"}, total_chunks=1)
+        store.finish_chunk(run, 0, [Conjecture.from_dict(r) for r in true_records])
+    return str(path)
+
+
+def test_export_and_import_round_trip(db_url, true_filled, tmp_path):
     out = tmp_path / "all.jsonl"
-    result = _run("export", "--db", filled, "--format", "jsonl", "-o", out)
+    result = _run("export", "--db", true_filled, "--format", "jsonl", "-o", out)
     assert result.exit_code == 0 and "exported 5 conjectures" in result.stdout
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
     imported = _run("import", out, "--db", db_url)
@@ -492,7 +503,8 @@ def test_export_to_a_missing_folder_writes_nothing(filled, tmp_path):
     assert not (tmp_path / "no").exists()
 
 
-def test_a_bad_import_changes_nothing(db_url, tmp_path, sample):
+def test_a_bad_import_changes_nothing(db_url, tmp_path, true_records):
+    sample = [Conjecture.from_dict(r) for r in true_records]
     good = tmp_path / "good.jsonl"
     good.write_text(_jsonl(sample[:3]), encoding="utf-8")
     lines = _jsonl(sample[3:]).splitlines()
@@ -502,16 +514,22 @@ def test_a_bad_import_changes_nothing(db_url, tmp_path, sample):
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert f"{bad}, line 2: not valid JSON" in result.stderr
-    with Store.open(db_url) as store:
-        assert store.conjectures() == []
+    if db_url.startswith("sqlite"):
+        assert not (tmp_path / "esma.db").exists()  # a new file is made only for good records
+    else:
+        with Store.open(db_url) as store:
+            assert store.conjectures() == []
     missing = _run("import", tmp_path / "absent.jsonl", "--db", db_url)
     assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
 
 
-def test_import_from_stdin(tmp_path, sample):
+def test_import_from_stdin(tmp_path, true_records):
     db = tmp_path / "stdin.db"
-    result = _run("import", "-", "--db", db, input=_jsonl(sample[:2]))
+    lines = "".join(json.dumps(r, sort_keys=True) + "\n" for r in true_records[:2])
+    result = _run("import", "-", "--db", db, input=lines)
     assert result.stdout.strip() == "imported 2 new, 0 already present"
+    with Store.open(str(db), read_only=True) as store:
+        assert store.source_of(true_records[0]["id"])["source"] == "stdin"
 
 
 @pytest.mark.parametrize("command", ["list", "show", "export", "import"])

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from esma.cli import cli
 from esma.errors import EsmaError, InvalidParameter
 from esma.parallel import DaskExecutor, ProcessExecutor, SerialExecutor, executor_for
+from esma.runs import resume_search
 from esma.search import CHUNK_LHS, SearchSpace
 from esma.store import Store
 
@@ -38,21 +39,26 @@ def _space(chunk_lhs: int = 4, **changes) -> SearchSpace:
     return SearchSpace.create("e", **{**SEARCH, **changes}, chunk_lhs=chunk_lhs)
 
 
+class _Stop(Exception):
+    """Raised from on_chunk to stop a run part way, as Ctrl-C would."""
+
+
 def _store_run(executor, space: SearchSpace, db: str, *, stop_after: int | None = None):
-    """Store a run as ``esma search`` does (each chunk in one transaction as it arrives);
-    return the run's records and the chunk indices in arrival order."""
-    arrived = []
+    """Store a run as ``esma search`` does (``resume_search``: each chunk in one transaction as
+    it arrives); return the run's records and the chunk indices in arrival order."""
+    arrived, runs = [], []
+
+    def on_chunk(result, _new) -> None:
+        arrived.append(result.index)
+        if stop_after is not None and len(arrived) >= stop_after:
+            raise _Stop
+
     with Store.open(db) as store:
-        run_id, done = store.start_run(space.to_dict(), space.total_chunks)
-        todo = [i for i in range(space.total_chunks) if i not in done]
-        for result in executor.run(space, todo):
-            store.finish_chunk(run_id, result.index, result.conjectures)
-            arrived.append(result.index)
-            if stop_after is not None and len(arrived) >= stop_after:
-                break
-        else:
-            store.finish_run(run_id)
-        records = [c.to_dict() for c in store.run_conjectures(run_id)]
+        with suppress(_Stop):
+            resume_search(
+                space, store, executor, on_start=lambda r, _: runs.append(r), on_chunk=on_chunk
+            )
+        records = [c.to_dict() for c in store.run_conjectures(runs[0])]
     return records, arrived
 
 

@@ -156,13 +156,14 @@ def test_precision_is_restored_nested_and_on_errors() -> None:
 
 
 def test_precision_is_set_only_in_precision_py() -> None:
-    """No module of esma sets flint's or mpmath's precision except esma/precision.py."""
+    """No module of esma sets flint's or mpmath's precision except esma/precision.py. (The
+    heads of exported files in esma/scripts/ run without esma, in another process.)"""
     pattern = re.compile(r"ctx\.(prec|dps)\s*=(?!=)|workprec|workdps|mp\.(prec|dps)\s*=(?!=)")
     root = Path(esma.__file__).parent
     offenders = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"
         for path in sorted(root.rglob("*.py"))
-        if path.name != "precision.py"
+        if path.name != "precision.py" and path.parent.name != "scripts"
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if pattern.search(line)
     ]

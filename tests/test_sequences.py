@@ -51,7 +51,7 @@ def test_offset_text_for_a_bfile_from_one():
     text = "".join(f"{n} {n * n}\n" for n in range(1, 12))
     assert sequence_recurrence(read_sequence(text)).lines() == [
         "a(n) = 3*a(n-1) - 3*a(n-2) + a(n-3) for n >= 4",
-        "a(1+m) = 1 + 2m + m^2",
+        "a(1+m) = 1 + 2m + m**2",
     ]
 
 

@@ -113,12 +113,16 @@ def test_resolve_url(monkeypatch, tmp_path):
         resolve_url("  ")
 
 
-def test_exists_does_not_create(tmp_path):
+def test_a_missing_file_is_created_only_when_asked(tmp_path):
     path = tmp_path / "absent.db"
-    assert not Store.exists(str(path))
-    assert not path.exists()
+    for kwargs in ({"read_only": True}, {"create": False}):
+        with pytest.raises(InvalidParameter, match="there is no database") as info:
+            Store.open(str(path), **kwargs)
+        assert info.value.parameter == "db"
+    assert list(tmp_path.iterdir()) == []
     Store.open(str(path)).close()
-    assert Store.exists(str(path))
+    with Store.open(str(path), read_only=True) as store:
+        assert store.read_only and store.ids() == []
 
 
 # -- runs that resume -----------------------------------------------------------------------------

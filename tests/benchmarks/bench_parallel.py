@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from esma.parallel import DaskExecutor, ProcessExecutor, SerialExecutor
+from esma.runs import resume_search
 from esma.search import SearchSpace, run_chunk
 from esma.store import Store
 
@@ -61,11 +62,8 @@ def timed_run(
     executor = make_executor()
     space = SearchSpace.create(constant, **options)
     with Store.open(db) as store:
-        executor.start()  # as esma search does: workers load while the space is listed
-        run_id, _ = store.start_run(space.to_dict(), space.total_chunks)
-        for result in executor.run(space, range(space.total_chunks)):
-            store.finish_chunk(run_id, result.index, result.conjectures)
-        store.finish_run(run_id)
+        # As esma search does: workers load while the space is listed, chunks stored as they come.
+        run_id = resume_search(space, store, executor).run_id
         records = [c.to_dict() for c in store.run_conjectures(run_id)]
     executor.close()
     return time.perf_counter() - started, time.process_time() - cpu, records, space.total_candidates

@@ -1,0 +1,107 @@
+"""A search stored chunk by chunk: run what a database has not finished, resume what it has.
+
+:func:`resume_search` is the loop behind ``esma search``: the chunks of a
+:class:`~esma.search.SearchSpace` run on an executor of :mod:`esma.parallel`, and each finished
+chunk goes into the database (:mod:`esma.store`) with its conjectures in one transaction, so a
+run interrupted at any moment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from esma.parallel import SerialExecutor
+from esma.search import ChunkResult, SearchSpace
+
+__all__ = ["SearchRun", "resume_search"]
+
+
+@dataclass(frozen=True)
+class SearchRun:
+    """What :func:`resume_search` did.
+
+    Attributes
+    ----------
+    run_id : int
+        The stored run (the same one each time the same search is resumed).
+    total_chunks : int
+        Chunks in the search.
+    resumed : int
+        Chunks already finished before this call, skipped.
+    ran : int
+        Chunks this call ran and stored.
+    new : int
+        Conjectures new to the database.
+    records : tuple of dict
+        Every conjecture of the run (``to_dict()`` form, as stored), in search order.
+    """
+
+    run_id: int
+    total_chunks: int
+    resumed: int
+    ran: int
+    new: int
+    records: tuple[dict, ...]
+
+
+def resume_search(
+    space: SearchSpace,
+    store: Any,
+    executor: Any = None,
+    *,
+    on_start: Callable[[int, frozenset[int]], None] | None = None,
+    on_chunk: Callable[[ChunkResult, int], None] | None = None,
+) -> SearchRun:
+    """Run the chunks of ``space`` that ``store`` has not finished, storing each as it arrives.
+
+    A search is identified by its parameters: calling this again with the same space and store
+    (after an interruption, or on another machine with the same database) skips the finished
+    chunks and stores nothing twice. Each chunk's conjectures and its "done" mark go into one
+    transaction, so an interruption at any moment loses at most the chunks in flight.
+
+    Parameters
+    ----------
+    space : SearchSpace
+        What to search.
+    store : esma.store.Store
+        Where runs, chunks and conjectures are stored.
+    executor : optional
+        An executor of :mod:`esma.parallel` (default: this process, chunk after chunk).
+    on_start : callable, optional
+        ``on_start(run_id, done)`` once the run is known, before any chunk runs; ``done`` are
+        the chunks finished earlier.
+    on_chunk : callable, optional
+        ``on_chunk(result, new)`` after each chunk is stored (``new``: conjectures new to the
+        database).
+
+    Examples
+    --------
+    >>> from esma.store import Store
+    >>> space = SearchSpace.create("e", coeff=1, periods="1-1", depth=60)
+    >>> with Store.open("sqlite://") as store:
+    ...     first, again = resume_search(space, store), resume_search(space, store)
+    >>> (first.ran, first.new, len(first.records)), (again.resumed, again.ran, again.new)
+    ((1, 12, 12), (1, 0, 0))
+    >>> again.records == first.records
+    True
+    """
+    params = space.to_dict()
+    if executor is None:
+        executor = SerialExecutor()
+    elif not store.finished(params):
+        executor.start()  # workers load while this process lists the left-hand sides
+    run_id, done = store.start_run(params, space.total_chunks)
+    if on_start is not None:
+        on_start(run_id, frozenset(done))
+    todo = [i for i in range(space.total_chunks) if i not in done]
+    ran = new = 0
+    for result in executor.run(space, todo):
+        added = store.finish_chunk(run_id, result.index, result.conjectures)
+        ran, new = ran + 1, new + added
+        if on_chunk is not None:
+            on_chunk(result, added)
+    store.finish_run(run_id)
+    records = tuple(store.run_records(run_id))
+    return SearchRun(run_id, space.total_chunks, len(done), ran, new, records)
