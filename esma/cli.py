@@ -299,9 +299,14 @@ def search_cmd(
         digits=digits,
     )
     reporter = SearchReporter(space, quiet=as_json)
-    with executor_for(jobs, scheduler) as executor, Store.open(db, durable=True) as store:
+    with executor_for(jobs, scheduler, space=space) as executor:
+        # Local workers (their zygote) start now, before the database is opened: they load the
+        # kernels while this process lists the left-hand sides and opens the store.
+        executor.start()
+        if _compiles_kernels(executor, space):
+            reporter.note("compiling numba kernels (first run only: they are cached for the next)")
         try:
-            with reporter:
+            with Store.open(db, durable=True) as store, reporter:
                 done = resume_search(
                     space,
                     store,
@@ -321,6 +326,21 @@ def search_cmd(
             _print_json(record)
     else:
         print_conjectures(done.records, summary=reporter.summary())
+
+
+def _compiles_kernels(executor: Any, space: Any) -> bool:
+    """Whether this search is about to compile numba's kernels: it uses them (the workers'
+    choice, or in this process the search's size decides) and numba's cache lacks them (the
+    first run after installing or upgrading esma: seconds with nothing else to show)."""
+    from esma.kernels.policy import cache_is_warm, compiled
+    from esma.parallel import DaskExecutor
+
+    if isinstance(executor, DaskExecutor):
+        return False  # the cluster's workers compile, if they must
+    uses = getattr(executor, "compiled", None)
+    if uses is None:
+        uses = compiled(space.plain_seconds(space.estimated_candidates))
+    return uses and cache_is_warm() is False
 
 
 @cli.command("verify")

@@ -21,6 +21,7 @@ elsewhere, up to ``retries`` times per chunk.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,7 +105,12 @@ def _params_json(space: SearchSpace) -> str:
     return json.dumps(space.to_dict(), sort_keys=True)
 
 
-def chunk_task(params_json: str, index: int) -> dict[str, Any]:
+def chunk_task(
+    params_json: str,
+    index: int,
+    lhs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None,
+    compiled: bool | None = None,
+) -> dict[str, Any]:
     """Run one chunk from plain data and return plain data: the unit of work of every pool.
 
     Parameters
@@ -113,6 +119,11 @@ def chunk_task(params_json: str, index: int) -> dict[str, Any]:
         ``json.dumps(space.to_dict(), sort_keys=True)`` of the :class:`SearchSpace`.
     index : int
         The chunk to run.
+    lhs : list of (num, den), optional
+        The chunk's left-hand sides as ``space.chunk(index)`` lists them (numerator and
+        denominator coefficients), so that the worker need not list the whole space.
+    compiled : bool, optional
+        numba's kernels or their plain twins (default: the space decides).
 
     Returns
     -------
@@ -127,7 +138,11 @@ def chunk_task(params_json: str, index: int) -> dict[str, Any]:
     >>> data["index"], data["screened"], data["conjectures"][0]["lhs"]
     (1, 8, '(x + 1)/x')
     """
-    result = run_chunk(_space(params_json), index)
+    from esma.transforms import RationalLhs
+
+    space = _space(params_json)
+    given = None if lhs is None else [RationalLhs(tuple(n), tuple(d)) for n, d in lhs]
+    result = run_chunk(space, index, lhs=given, compiled=compiled)
     data = {f.name: getattr(result, f.name) for f in fields(ChunkResult)}
     data["conjectures"] = [c.to_dict() for c in result.conjectures]
     return data
@@ -175,65 +190,75 @@ class SerialExecutor(_Closing):
             yield k, task(*args)
 
 
-def _init_worker() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops cleanly and keeps what is stored.
-    They load numba's compiled kernels (~0.5 s) before any chunk arrives, while the parent
-    prepares the run."""
-    import signal
+def _preload(compiled: bool) -> None:
+    """What the workers' zygote loads before it forks them (once, for all of them): the search's
+    modules and, when the search runs compiled, numba and the kernels (~0.3 s, or the first
+    compile)."""
+    import esma.conjecture
+    import esma.massey
+    import esma.prove
+    import esma.verify  # noqa: F401
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from esma.kernels import convergents, screen  # noqa: F401
+    if compiled:
+        from esma.kernels.policy import warm
 
-
-def _ready() -> None:
-    """A task that does nothing: submitting it makes the pool start a worker."""
+        warm(float("inf"))
 
 
 class ProcessExecutor(_Closing):
     """Runs chunks on ``jobs`` worker processes of this machine; results arrive as they finish.
 
-    Workers are started with *spawn* (a clean interpreter each, safe with numba's and flint's
-    native state) when the first chunk is submitted, and live until :meth:`close`. If a worker
-    dies, the pool is rebuilt and the chunks that were running are run again (each at most
-    ``retries`` times).
+    The workers come from :mod:`esma.workers`: one zygote, forked by :meth:`start` before this
+    process opens its database, loads the kernels while this process lists the left-hand sides;
+    each worker is forked from it in milliseconds when the first chunks are submitted, and lives
+    until :meth:`close`. Every worker gets its chunks' left-hand sides with the chunk, so none
+    lists the whole space. If a worker dies, the chunks it held run again on a new one (each at
+    most ``retries`` times). No worker outlives this process.
+
+    Parameters
+    ----------
+    jobs : int
+        Worker processes (at most one per chunk is started).
+    retries : int
+        Restarts of a chunk whose worker died.
+    compiled : bool
+        Whether workers run numba's kernels (loaded once, in the zygote) or their plain twins
+        (see :mod:`esma.kernels.policy`).
 
     >>> ProcessExecutor(2).jobs
     2
     """
 
-    def __init__(self, jobs: int, *, retries: int = RETRIES):
+    def __init__(self, jobs: int, *, retries: int = RETRIES, compiled: bool = True):
         self.jobs = check_int("jobs", jobs, 1)
         self.retries = check_int("retries", retries, 0)
+        self.compiled = bool(compiled)
         self._pool = None
 
-    def _get_pool(self):
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-            )
-        return self._pool
-
     def start(self) -> None:
-        """Start every worker now, so they load while this process prepares the run."""
-        pool = self._get_pool()
-        for _ in range(self.jobs):
-            pool.submit(_ready)
+        """Fork the workers' zygote now, so that it loads while this process prepares the run."""
+        if self._pool is None:
+            from functools import partial
 
-    def _discard_pool(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            from esma.workers import Pool
+
+            self._pool = Pool(preload=partial(_preload, self.compiled))
+        self._pool.start()
+
+    def worker_pids(self) -> list[int]:
+        """The live workers' process ids."""
+        return [] if self._pool is None else self._pool.pids()
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
-        """Run the chunks ``indices`` on the pool; yield results in completion order."""
-        params = _params_json(space)
+        """Run the chunks ``indices`` on the workers; yield results in completion order."""
         indices = list(indices)
-        tasks = [(params, index) for index in indices]
+        if not indices:
+            return
+        params = _params_json(space)
+        tasks = [
+            (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled)
+            for index in indices
+        ]
         for _, data in self.map(
             chunk_task, tasks, label=lambda k: f"chunk {indices[k]}", note=_CHUNKS_STORED
         ):
@@ -247,57 +272,71 @@ class ProcessExecutor(_Closing):
         label: Callable[[int], str],
         note: str = "",
     ) -> Iterator[tuple[int, Any]]:
-        """Run ``task(*arguments[k])`` on the pool; yield ``(k, result)`` in completion order.
+        """Run ``task(*arguments[k])`` on the workers; yield ``(k, result)`` in completion order.
 
-        A task whose worker died runs again, at most ``retries`` times; ``note`` ends the error
-        that stops the run after that.
+        Each worker holds :data:`_AHEAD_PER_JOB` tasks, so it never waits for the next. A task
+        that raises stops the run with its exception; a task whose worker died runs again, at
+        most ``retries`` times, and ``note`` ends the error that stops the run after that.
         """
-        from concurrent.futures import FIRST_COMPLETED, wait
-        from concurrent.futures.process import BrokenProcessPool
-
+        if not arguments:
+            return
+        self.start()
+        pool = self._pool
         pending = deque(range(len(arguments)))
-        running: dict[Any, int] = {}
         deaths: dict[int, int] = {}
-        try:
-            while pending or running:
-                broken = False
+        wanted = min(self.jobs, len(arguments))
+
+        def feed(worker) -> None:
+            while pending and worker.alive and len(worker.pending) < _AHEAD_PER_JOB:
+                k = pending.popleft()
                 try:
-                    pool = self._get_pool()
-                    while pending and len(running) < _AHEAD_PER_JOB * self.jobs:
-                        future = pool.submit(task, *arguments[pending[0]])
-                        running[future] = pending.popleft()
-                except BrokenProcessPool:
-                    broken = True
-                if not broken:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in sorted(done, key=running.__getitem__):
-                        try:
-                            data = future.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            continue
-                        k = running.pop(future)
-                        yield k, data
-                if broken:
-                    # A worker died; every task still running is suspect and runs again.
-                    lost = sorted(running.values())
-                    for k in lost:
-                        deaths[k] = deaths.get(k, 0) + 1
-                        if deaths[k] > self.retries:
-                            raise EsmaError(
-                                f"{label(k)}: worker processes died {deaths[k]} times "
-                                f"while it ran{note}"
-                            )
-                    running.clear()
-                    self._discard_pool()
-                    pending.extendleft(reversed(lost))
+                    worker.send(k, task, arguments[k])
+                except OSError:  # it died; its tasks come back when the death is seen
+                    pending.appendleft(k)
+                    return
+
+        try:
+            while len(pool.workers) < wanted:
+                pool.spawn()
+            for worker in list(pool.workers):
+                feed(worker)
+            while True:
+                for event in pool.events():
+                    if event.died:
+                        lost = sorted(event.worker.pending)
+                        for k in lost:
+                            deaths[k] = deaths.get(k, 0) + 1
+                            if deaths[k] > self.retries:
+                                raise EsmaError(
+                                    f"{label(k)}: worker processes died {deaths[k]} times "
+                                    f"while it ran{note}"
+                                )
+                        pending.extendleft(reversed(lost))
+                        if pending and len(pool.workers) < wanted:
+                            feed(pool.spawn())
+                        continue
+                    if not event.ok:
+                        raise event.value
+                    yield event.task, event.value
+                    feed(event.worker)
+                if not pending:
+                    return
+                for worker in list(pool.workers):  # every worker died at once: start again
+                    feed(worker)
+                while pending and len(pool.workers) < wanted:
+                    feed(pool.spawn())
         finally:
-            for future in running:
-                future.cancel()
+            # Stopped early (an error, Ctrl-C, a caller that stopped reading): a worker still
+            # busy with this call's tasks would answer them to the next call, so it goes.
+            for worker in list(pool.workers):
+                if worker.pending:
+                    pool.discard(worker)
 
     def close(self) -> None:
-        """Stop the workers (after the chunks they are running); queued chunks are dropped."""
-        self._discard_pool()
+        """Stop the workers at once (the chunks they were running are simply not stored)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
 
 class DaskExecutor(_Closing):
@@ -454,16 +493,49 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def executor_for(jobs: int | None, scheduler: str | None) -> Executor:
+#: Local worker processes allowed per usable core: more only take turns on the cores while each
+#: holds its own memory.
+JOBS_PER_CORE = 4
+
+
+def check_jobs(jobs: Any) -> int:
+    """``jobs`` checked against this machine: from 1 to :data:`JOBS_PER_CORE` per usable core.
+
+    >>> check_jobs(1)
+    1
+    >>> check_jobs(10**6) if usable_cores() < 250_000 else None
+    Traceback (most recent call last):
+    ...
+    esma.errors.InvalidParameter: jobs: 1000000 is more than ...
+    """
+    cores = usable_cores()
+    limit = JOBS_PER_CORE * cores
+    check_int("jobs", jobs, 1)
+    if jobs > limit:
+        raise InvalidParameter(
+            f"jobs: {jobs} is more than {limit} ({JOBS_PER_CORE} processes per usable core, "
+            f"{cores} here); more only take turns on the cores, each with its own memory",
+            parameter="jobs",
+        )
+    return int(jobs)
+
+
+def executor_for(
+    jobs: int | None, scheduler: str | None, *, space: SearchSpace | None = None
+) -> Executor:
     """The executor for ``jobs`` local processes or a Dask ``scheduler``.
 
     Parameters
     ----------
     jobs : int or None
-        Worker processes on this machine; ``None`` means :func:`usable_cores`, 1 means in
-        this process.
+        Worker processes on this machine (:func:`check_jobs`); ``None`` means
+        :func:`usable_cores`, 1 means in this process.
     scheduler : str or None
         Address of a Dask scheduler; then ``jobs`` must be ``None`` (the cluster decides).
+    space : SearchSpace, optional
+        The search to run, sized from its parameters alone (nothing is listed): with
+        ``jobs=None`` a search of one chunk runs in this process, and workers load numba only
+        when the search is large enough to repay it (:mod:`esma.kernels.policy`).
 
     Examples
     --------
@@ -481,7 +553,17 @@ def executor_for(jobs: int | None, scheduler: str | None) -> Executor:
                 parameter="jobs",
             )
         return DaskExecutor(scheduler)
+    compiled = True
+    if jobs is not None:
+        check_jobs(jobs)
+    if space is not None:
+        from esma.kernels.policy import compiled as worth_compiling
+
+        candidates = space.estimated_candidates
+        compiled = worth_compiling(space.plain_seconds(candidates))
+        chunks = math.ceil(candidates / len(space.signs) / space.chunk_lhs)
+        if jobs is None and chunks <= 1:
+            return SerialExecutor()
     if jobs is None:
         jobs = usable_cores()
-    check_int("jobs", jobs, 1)
-    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
+    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs, compiled=compiled)

@@ -8,7 +8,6 @@ oracle for every other executor; DESIGN.md says the records are identical whatev
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shlex
 import signal
@@ -134,24 +133,32 @@ def test_two_processes_store_the_serial_records(tmp_path, serial_records):
 
 
 def test_workers_started_ahead_store_the_serial_records(tmp_path, serial_records):
-    before = set(multiprocessing.active_children())
+    """start() forks the workers' zygote (it loads while the run is prepared); the workers are
+    forked from it when chunks arrive, one per job."""
     with ProcessExecutor(2) as executor:
         executor.start()
-        started = [p for p in multiprocessing.active_children() if p not in before]
-        assert len(started) == 2  # both spawned before any chunk was submitted
+        assert executor.worker_pids() == []  # nothing forked before there is work
         records, arrived = _store_run(executor, _space(), f"sqlite:///{tmp_path / 's.db'}")
+        assert len(executor.worker_pids()) == 2
     assert sorted(arrived) == list(range(_space().total_chunks))
     assert records == serial_records
+    assert executor.worker_pids() == []  # closed: no worker left
 
 
 def test_cli_starts_workers_ahead_only_when_there_is_work(invoke, monkeypatch):
-    starts = []
-    real_start = ProcessExecutor.start
-    monkeypatch.setattr(ProcessExecutor, "start", lambda self: starts.append(real_start(self)))
-    for _ in range(2):
-        result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
-        assert result.exit_code == 0, result.output
-    assert len(starts) == 1  # the second search found its run finished: no worker to start
+    """The zygote starts with every local search; workers are forked only for chunks to run."""
+    from esma.workers import Pool
+
+    spawned = []
+    real_spawn = Pool.spawn
+    monkeypatch.setattr(Pool, "spawn", lambda self: spawned.append(1) or real_spawn(self))
+    result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert spawned
+    spawned.clear()
+    result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert spawned == []  # the second search found its run finished: no worker to fork
 
 
 def test_dask_cluster_stores_the_serial_records(db_url, serial_records, cluster):
@@ -204,7 +211,7 @@ def test_dask_run_resumes_where_it_stopped(tmp_path, serial_records, cluster):
 def test_empty_work_starts_nothing():
     executor = ProcessExecutor(2)
     assert list(executor.run(_space(), [])) == []
-    assert executor._pool is None  # no worker was spawned for nothing
+    assert executor._pool is None  # no process was forked for nothing
     executor.close()
 
 
@@ -251,9 +258,8 @@ def _busiest(client) -> str:
 
 
 def test_process_pool_worker_killed_mid_run_changes_nothing(tmp_path, serial_records):
-    """SIGKILL one pool process after the first result: the pool is rebuilt, the chunks that
-    were running run again, and the records are the oracle's."""
-    before = set(multiprocessing.active_children())
+    """SIGKILL one worker after the first result: a new one is forked, the chunks the dead one
+    held run again, and the records are the oracle's."""
     space = _space(chunk_lhs=2)
     arrived = []
     with ProcessExecutor(2) as executor, Store.open(f"sqlite:///{tmp_path / 'k.db'}") as store:
@@ -262,20 +268,16 @@ def test_process_pool_worker_killed_mid_run_changes_nothing(tmp_path, serial_rec
             store.finish_chunk(run_id, result.index, result.conjectures)
             arrived.append(result.index)
             if len(arrived) == 1:
-                workers = [
-                    p
-                    for p in multiprocessing.active_children()
-                    if p not in before and "Dask" not in p.name
-                ]
+                workers = executor.worker_pids()
                 assert workers
-                os.kill(workers[0].pid, signal.SIGKILL)
+                os.kill(workers[0], signal.SIGKILL)
         records = [c.to_dict() for c in store.run_conjectures(run_id)]
     assert sorted(arrived) == list(range(space.total_chunks))
     assert records == serial_records
 
 
 def test_a_chunk_that_keeps_killing_workers_stops_the_run(monkeypatch):
-    """After ``retries`` rebuilt pools the chunk is given up with one clear line."""
+    """After ``retries`` new workers the chunk is given up with one clear line."""
     executor = ProcessExecutor(2, retries=1)
     monkeypatch.setattr("esma.parallel.chunk_task", _die)
     with (
@@ -288,7 +290,7 @@ def test_a_chunk_that_keeps_killing_workers_stops_the_run(monkeypatch):
         list(executor.run(_space(), [0]))
 
 
-def _die(params_json, index):  # pragma: no cover - runs in a pool worker that it kills
+def _die(*task):  # pragma: no cover - runs in a pool worker that it kills
     os.kill(os.getpid(), signal.SIGKILL)
 
 

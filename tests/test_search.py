@@ -232,7 +232,7 @@ def test_degree_two_first_pass_decides_as_the_full_prefix(monkeypatch):
     for index in range(space.total_chunks):
         lhs = space.chunk(index)
         values = [LhsValue(f, space.constant_value) for f in lhs]
-        staged = _screen_block(space, lhs, values)
+        staged = _screen_block(space, lhs, values, space.compiled)
         cfs = [real(v, space.depth) for v in values]
         whole = screening.screen_values_block(cfs, space.signs, space.depth, space.flag_bound)
         assert staged == whole

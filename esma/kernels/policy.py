@@ -99,3 +99,46 @@ def warm(plain_seconds: float) -> bool:
     import esma.kernels.screen  # noqa: F401
 
     return True
+
+
+#: The modules whose kernels are compiled (and cached) when they are imported.
+KERNEL_MODULES = ("bm", "convergents", "screen")
+
+
+def cache_is_warm() -> bool | None:
+    """Whether numba's on-disk cache holds every kernel of the current source, without importing
+    numba: True, False (the next load compiles, ~4 s of CPU), or None (the cache is somewhere this
+    cannot see).
+
+    A kernel is cached when numba's index file for it (``<module>.<function>-<line>.pyXY.nbi``
+    in ``__pycache__`` beside the module, or under ``$NUMBA_CACHE_DIR``) records the current
+    source: numba stamps each index with the SHA-256 of the module's source, and recompiles
+    when the stamp differs (an edited source, another numba).
+
+    >>> cache_is_warm() in (True, False, None)
+    True
+    """
+    import hashlib
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent
+    tag = f"py{sys.version_info[0]}{sys.version_info[1]}{getattr(sys, 'abiflags', '')}"
+    custom = os.environ.get("NUMBA_CACHE_DIR")
+    if custom:
+        digest = hashlib.sha1(str(folder).encode()).hexdigest()
+        cache = Path(custom) / f"{folder.name}_{digest}"
+    else:
+        cache = folder / "__pycache__"
+        if not os.access(folder, os.W_OK) and not os.access(cache, os.W_OK):
+            return None  # numba caches elsewhere (a user-wide folder)
+    for module in KERNEL_MODULES:
+        source = (folder / f"{module}.py").read_bytes()
+        stamp = hashlib.sha256(source).digest()
+        # Every function under a @kernel decorator is compiled when the module is imported.
+        for match in re.finditer(rb"^@kernel\(.*?^def (\w+)\(", source, re.M | re.S):
+            name = match.group(1).decode()
+            indexes = cache.glob(f"{module}.{name}-*.{tag}.nbi")
+            if not any(stamp in index.read_bytes() for index in indexes):
+                return False
+    return True
