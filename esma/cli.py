@@ -269,9 +269,15 @@ def recurrence_cmd(source, as_json: bool) -> None:
 @click.option(
     "--scheduler", default=None, help="Address of a Dask scheduler, e.g. tcp://host:8786."
 )
+@click.option(
+    "--prove/--no-prove",
+    default=True,
+    show_default=True,
+    help="Prove each approved formula where a classical theorem allows (see 'esma prove').",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the conjecture records as JSON lines.")
 def search_cmd(
-    constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, as_json
+    constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, prove, as_json
 ):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
 
@@ -297,6 +303,7 @@ def search_cmd(
         depth=depth,
         threshold=threshold,
         digits=digits,
+        prove=prove,
     )
     reporter = SearchReporter(space, quiet=as_json)
     with executor_for(jobs, scheduler, space=space) as executor:

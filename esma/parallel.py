@@ -1,15 +1,18 @@
 """Executors that run a search's chunks: in this process, on local cores, or on a Dask cluster.
 
 All three share one small interface, ``run(space, indices) -> iterator of ChunkResult``,
-``map(task, arguments, label=...)`` for other work (the checks of an import), ``start()`` (optional: get workers ready early) and ``close()`` (and are context managers that
-close themselves), so :mod:`esma.cli`, notebooks and
-:mod:`esma.search` never care which one runs. Results arrive in completion order; the store
-files each under its chunk index, so the records of a run do not depend on that order.
+``map(task, arguments, label=...)`` for other work (the checks of an import), ``start()``
+(optional: get workers ready early) and ``close()`` (and are context managers that close
+themselves), so :mod:`esma.cli`, notebooks and :mod:`esma.runs` never care which one runs.
+Results arrive in completion order; the store files each under its chunk index, so the records
+of a run do not depend on that order.
 
-Work crosses process boundaries as plain JSON-able data (the space's parameters, a chunk index,
-conjecture records), and every record is rebuilt and re-checked by :meth:`Conjecture.from_dict`
-on arrival. A worker that dies costs only the chunks it was running: both pools run them again
-elsewhere, up to ``retries`` times per chunk.
+Work sent to a Dask cluster crosses as plain JSON-able data (the space's parameters, a chunk
+index, conjecture records), and every record is rebuilt and re-checked by
+:meth:`Conjecture.from_dict` on arrival. Local workers (:mod:`esma.workers`) are forks of this
+process running the same code: they get each chunk's left-hand sides with it and send back the
+finished :class:`ChunkResult`. A worker that dies costs only the chunks it was running: both
+pools run them again elsewhere, up to ``retries`` times per chunk.
 
 >>> from esma.search import SearchSpace
 >>> space = SearchSpace.create("e", coeff=1, periods="1-1", depth=60, chunk_lhs=8)
@@ -21,12 +24,11 @@ elsewhere, up to ``retries`` times per chunk.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Protocol, Self
 
 from esma import __version__
@@ -110,7 +112,9 @@ def chunk_task(
     index: int,
     lhs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None,
     compiled: bool | None = None,
-) -> dict[str, Any]:
+    *,
+    as_records: bool = True,
+) -> dict[str, Any] | ChunkResult:
     """Run one chunk from plain data and return plain data: the unit of work of every pool.
 
     Parameters
@@ -124,10 +128,15 @@ def chunk_task(
         denominator coefficients), so that the worker need not list the whole space.
     compiled : bool, optional
         numba's kernels or their plain twins (default: the space decides).
+    as_records : bool, default True
+        False returns the :class:`ChunkResult` itself, every conjecture rendered (id, formula,
+        LaTeX), for a worker of this machine forked from the process that stores it: the same
+        code on both ends, so nothing is gained by rebuilding and re-checking each record from
+        JSON (which costs the storing process ~0.3 ms a record).
 
     Returns
     -------
-    dict
+    dict or ChunkResult
         The fields of :class:`ChunkResult`, with the conjectures as their JSON records.
 
     Examples
@@ -143,6 +152,10 @@ def chunk_task(
     space = _space(params_json)
     given = None if lhs is None else [RationalLhs(tuple(n), tuple(d)) for n, d in lhs]
     result = run_chunk(space, index, lhs=given, compiled=compiled)
+    if not as_records:
+        for conj in result.conjectures:
+            conj.to_dict()  # renders and caches id, formula and LaTeX here, not in the parent
+        return result
     data = {f.name: getattr(result, f.name) for f in fields(ChunkResult)}
     data["conjectures"] = [c.to_dict() for c in result.conjectures]
     return data
@@ -238,8 +251,6 @@ class ProcessExecutor(_Closing):
     def start(self) -> None:
         """Fork the workers' zygote now, so that it loads while this process prepares the run."""
         if self._pool is None:
-            from functools import partial
-
             from esma.workers import Pool
 
             self._pool = Pool(preload=partial(_preload, self.compiled))
@@ -259,10 +270,13 @@ class ProcessExecutor(_Closing):
             (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled)
             for index in indices
         ]
-        for _, data in self.map(
-            chunk_task, tasks, label=lambda k: f"chunk {indices[k]}", note=_CHUNKS_STORED
+        for _, result in self.map(
+            partial(chunk_task, as_records=False),
+            tasks,
+            label=lambda k: f"chunk {indices[k]}",
+            note=_CHUNKS_STORED,
         ):
-            yield _result(data)
+            yield result
 
     def map(
         self,
@@ -497,6 +511,13 @@ def usable_cores() -> int:
 #: holds its own memory.
 JOBS_PER_CORE = 4
 
+#: Searches estimated below this many candidates run in this process unless ``--jobs`` says
+#: otherwise: their few tenths of a second of work is less than what workers add (forking, and
+#: caches of proofs and convergents each worker fills again). Measured on this project's 2-core
+#: machine with the reference's test workload (~250 candidates): 0.6 s of CPU in one process,
+#: 0.75 s with two workers (tests/benchmarks/bench_targets.py).
+SERIAL_CANDIDATES = 2_000
+
 
 def check_jobs(jobs: Any) -> int:
     """``jobs`` checked against this machine: from 1 to :data:`JOBS_PER_CORE` per usable core.
@@ -534,8 +555,9 @@ def executor_for(
         Address of a Dask scheduler; then ``jobs`` must be ``None`` (the cluster decides).
     space : SearchSpace, optional
         The search to run, sized from its parameters alone (nothing is listed): with
-        ``jobs=None`` a search of one chunk runs in this process, and workers load numba only
-        when the search is large enough to repay it (:mod:`esma.kernels.policy`).
+        ``jobs=None`` a search of fewer than :data:`SERIAL_CANDIDATES` candidates runs in this
+        process, and workers load numba only when the search is large enough to repay it
+        (:mod:`esma.kernels.policy`).
 
     Examples
     --------
@@ -561,8 +583,7 @@ def executor_for(
 
         candidates = space.estimated_candidates
         compiled = worth_compiling(space.plain_seconds(candidates))
-        chunks = math.ceil(candidates / len(space.signs) / space.chunk_lhs)
-        if jobs is None and chunks <= 1:
+        if jobs is None and candidates < SERIAL_CANDIDATES:
             return SerialExecutor()
     if jobs is None:
         jobs = usable_cores()

@@ -302,14 +302,17 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in forked children
 
 
 def _zygote_loop(control: socket.socket) -> None:  # pragma: no cover - runs in the zygote
-    """Fork a worker for every request on ``control``; return when it closes."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
+    """Fork a worker for every request on ``control``; when it closes, wait for the workers (the
+    parent has killed them) and return. Reaping them here, rather than letting the kernel discard
+    them, keeps their CPU time in the accounts of esma's process tree."""
     while True:
+        _reap_workers(block=False)
         try:
             message, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
         except OSError:
-            return
+            message, fds = b"", []
         if not message:
+            _reap_workers(block=True)
             return
         if not fds:
             continue
@@ -318,7 +321,6 @@ def _zygote_loop(control: socket.socket) -> None:  # pragma: no cover - runs in 
             code = 1
             try:
                 control.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 _die_with_parent()
                 _serve(fds[0])
                 code = 0
@@ -326,6 +328,16 @@ def _zygote_loop(control: socket.socket) -> None:  # pragma: no cover - runs in 
                 os._exit(code)
         os.close(fds[0])
         control.sendall(str(pid).encode())
+
+
+def _reap_workers(*, block: bool) -> None:  # pragma: no cover - runs in the zygote
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _serve(fd: int) -> None:  # pragma: no cover - runs in the workers

@@ -290,7 +290,7 @@ def test_a_chunk_that_keeps_killing_workers_stops_the_run(monkeypatch):
         list(executor.run(_space(), [0]))
 
 
-def _die(*task):  # pragma: no cover - runs in a pool worker that it kills
+def _die(*task, **options):  # pragma: no cover - runs in a pool worker that it kills
     os.kill(os.getpid(), signal.SIGKILL)
 
 
