@@ -162,10 +162,15 @@ def _expand(source: Callable[[int], Interval], period: Signs, state: _Precision)
     # x_n = (p·y + q) / (r·y + s); the matrix lets us re-derive x_n's interval from a tighter
     # interval of y without redoing the terms already emitted.
     p, q, r, s = 1, 0, 0, 1
+    # x_n at the two ends of y's interval, as numerator and denominator: (p·lo + q·den,
+    # r·lo + s·den) and the same at hi. They are carried from term to term like the remainders
+    # of Euclid's algorithm (linear steps on numbers that shrink), not recomputed from the
+    # matrix (four products of growing numbers a term: ~terms^2.7 in all).
+    ends = (lo, den, hi, den)
     n = 0
     while True:
         b = period[n % len(period)]
-        term = _decide(p, q, r, s, lo, hi, den, b)
+        term = _decide_ends(*ends, b)
         while term is None:
             if state.exact:
                 return  # cannot happen for a finite exact x_n; kept as a guard against looping
@@ -179,20 +184,23 @@ def _expand(source: Callable[[int], Interval], period: Signs, state: _Precision)
                 )
             state.bits *= 2
             lo, hi, den = source(state.bits)
-            term = _decide(p, q, r, s, lo, hi, den, b)
+            ends = (p * lo + q * den, r * lo + s * den, p * hi + q * den, r * hi + s * den)
+            term = _decide_ends(*ends, b)
         yield term
-        # x_{n+1} = b / (x_n - a): new matrix (b·r, b·s, p - a·r, q - a·s).
+        # x_{n+1} = b / (x_n - a): new matrix (b·r, b·s, p - a·r, q - a·s), and at each end
+        # (N, D) becomes (b·D, N - a·D).
         p, q, r, s = b * r, b * s, p - term * r, q - term * s
-        if state.exact and r * lo + s * den == 0:
+        n_lo, d_lo, n_hi, d_hi = ends
+        ends = (b * d_lo, n_lo - term * d_lo, b * d_hi, n_hi - term * d_hi)
+        if state.exact and ends[1] == 0:
             return  # x_n was exactly the integer a_n: a rational value's expansion ends here
         n += 1
 
 
-def _decide(p: int, q: int, r: int, s: int, lo: int, hi: int, den: int, b: int) -> int | None:
-    """floor (b = +1) or ceil (b = -1) of x = (p·y + q)/(r·y + s), if the same for all y in the
-    interval; ``None`` when the interval is too wide (or holds the pole) to decide."""
-    n_lo, d_lo = p * lo + q * den, r * lo + s * den
-    n_hi, d_hi = p * hi + q * den, r * hi + s * den
+def _decide_ends(n_lo: int, d_lo: int, n_hi: int, d_hi: int, b: int) -> int | None:
+    """floor (b = +1) or ceil (b = -1) of x, if the same for every y in the interval, from x's
+    values n_lo/d_lo and n_hi/d_hi at its two ends; ``None`` when the interval is too wide (or
+    holds the pole) to decide."""
     # A Möbius map is monotonic between poles: if the denominator keeps one sign on the
     # interval, x's image is the interval between the two end values.
     if d_lo == 0 or d_hi == 0 or (d_lo > 0) != (d_hi > 0):
