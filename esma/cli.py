@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from esma.errors import EsmaError, InvalidParameter
+from esma.errors import EsmaError, InvalidParameter, check_int
 
 
 class _EsmaGroup(click.Group):
@@ -23,7 +23,15 @@ class _EsmaGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            try:
+                super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            finally:
+                # The command is over, whichever way: a Ctrl-C from now on must not turn its
+                # exit status into a death by SIGINT (-2) halfway through the messages below.
+                # Only as the program itself (args from sys.argv): a caller that passes args
+                # (click's CliRunner, a script) keeps its Ctrl-C.
+                if args is None:
+                    _hold_interrupts()
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             click.echo(f"esma: error: {exc.format_message()}{hint}", err=True)
@@ -62,6 +70,16 @@ class _EsmaGroup(click.Group):
         return flag + message[len(name) :]
 
 
+def _hold_interrupts() -> None:
+    """Keep SIGINT from being delivered for the rest of this process's life (it is exiting)."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    else:  # pragma: no cover - Windows
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _caused_by_interrupt(exc: BaseException) -> bool:
     """True when a KeyboardInterrupt stands anywhere in ``exc``'s chain of causes."""
     seen: set[int] = set()
@@ -75,6 +93,19 @@ def _caused_by_interrupt(exc: BaseException) -> bool:
 
 def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, sort_keys=True))
+
+
+def force_option(func):
+    """``--force``: run past a limit set from what this machine can do (esma.limits)."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Run even past the limits on digits, terms or depth (see the README's limits).",
+    )(func)
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def db_option(func):
@@ -145,8 +176,9 @@ def constants_cmd(as_json: bool) -> None:
 @click.option("--lhs", default="x", show_default=True, help="Expand this expression in x.")
 @click.option("--signs", default="+", show_default=True, help="One sign period: '+-' or '1,-1'.")
 @click.option("--terms", default=20, show_default=True, type=int, help="Number of terms.")
+@force_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
+def expand_cmd(constant, value_file, name, lhs, signs, terms, force, as_json) -> None:
     """Expand CONSTANT (or --lhs of it) into a certified signed continued fraction.
 
     CONSTANT is a name (see 'esma constants'), an expression such as "exp(2)", or a decimal
@@ -161,10 +193,15 @@ def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
     """
     from esma.digits import value_of
     from esma.expansion import signed_expansion
+    from esma.limits import EXPAND_TERMS, check_limit, expansion_seconds
 
-    if terms < 1 or terms > 1_000_000:
-        raise EsmaError(f"--terms: {terms} must be between 1 and 1000000")
+    seconds = expansion_seconds(terms)
+    check_limit(
+        "terms", terms, EXPAND_TERMS, f"about {seconds:,.0f} s, growing as terms^2", force=force
+    )
     number = _number_argument(constant, value_file, name)
+    if seconds > LONG_STEP_SECONDS:
+        _note(f"expanding {terms:,} terms: about {seconds:,.0f} s")
     value = value_of(number, lhs)
     expansion = signed_expansion(value, signs, terms)
     if as_json:
@@ -269,6 +306,7 @@ def recurrence_cmd(source, as_json: bool) -> None:
 @click.option(
     "--scheduler", default=None, help="Address of a Dask scheduler, e.g. tcp://host:8786."
 )
+@force_option
 @click.option(
     "--prove/--no-prove",
     default=True,
@@ -277,7 +315,19 @@ def recurrence_cmd(source, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the conjecture records as JSON lines.")
 def search_cmd(
-    constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, prove, as_json
+    constant,
+    degree,
+    coeff,
+    periods,
+    depth,
+    threshold,
+    digits,
+    db,
+    jobs,
+    scheduler,
+    force,
+    prove,
+    as_json,
 ):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
 
@@ -305,6 +355,7 @@ def search_cmd(
         digits=digits,
         prove=prove,
     )
+    _check_search_limits(space, force)
     reporter = SearchReporter(space, quiet=as_json)
     with executor_for(jobs, scheduler, space=space) as executor:
         # Local workers (their zygote) start now, before the database is opened: they load the
@@ -335,6 +386,50 @@ def search_cmd(
         print_conjectures(done.records, summary=reporter.summary())
 
 
+def _check_search_limits(space: Any, force: bool) -> None:
+    """Refuse a search whose approvals or screens would be out of proportion (esma.limits),
+    unless forced; say what a forced one will cost."""
+    from esma.limits import (
+        SEARCH_DEPTH,
+        SEARCH_DIGITS,
+        approval_cost,
+        check_limit,
+        screen_seconds,
+    )
+
+    seconds, megabytes = approval_cost(space.digits)
+    check_limit(
+        "digits",
+        space.digits,
+        SEARCH_DIGITS,
+        f"one approval there takes about {seconds:,.1f} s and {megabytes:,.0f} MB, and a search "
+        "approves thousands",
+        force=force,
+    )
+    candidates = space.estimated_candidates
+    check_limit(
+        "depth",
+        space.depth,
+        SEARCH_DEPTH,
+        f"screening costs ~(depth/100)^2 times the default's: about "
+        f"{screen_seconds(1, space.depth) * 1e3:,.0f} ms a candidate, "
+        f"{screen_seconds(candidates, space.depth):,.0f} s for the ~{candidates:,} here",
+        force=force,
+    )
+    if space.digits > SEARCH_DIGITS:
+        _note(
+            f"approving to {space.digits:,} digits: about {seconds:,.0f} s and "
+            f"{megabytes:,.0f} MB per process for each candidate flagged"
+        )
+    if space.depth > SEARCH_DEPTH:
+        total = screen_seconds(space.estimated_candidates, space.depth)
+        _note(f"screening at depth {space.depth:,}: about {total:,.0f} s of CPU")
+
+
+#: A step expected to take longer than this many seconds is announced on stderr first.
+LONG_STEP_SECONDS = 5.0
+
+
 def _compiles_kernels(executor: Any, space: Any) -> bool:
     """Whether this search is about to compile numba's kernels: it uses them (the workers'
     choice, or in this process the search's size decides) and numba's cache lacks them (the
@@ -355,7 +450,8 @@ def _compiles_kernels(executor: Any, space: Any) -> bool:
 @click.option("--all", "all_", is_flag=True, help="Verify every stored conjecture.")
 @db_option
 @click.option("--digits", default=2000, show_default=True, type=int, help="Digits to check.")
-def verify_cmd(ids, all_, db, digits):
+@force_option
+def verify_cmd(ids, all_, db, digits, force):
     """Re-verify stored conjectures to --digits digits and record the result.
 
     Every conjecture is checked even when some fail or cannot be read back; each is named, a
@@ -365,11 +461,24 @@ def verify_cmd(ids, all_, db, digits):
     Example:
       esma verify --all --digits 3000
     """
+    from esma.limits import VERIFY_DIGITS, approval_cost, check_limit
     from esma.store import Store
     from esma.verify import reverify
 
     if bool(ids) == bool(all_):
         raise click.UsageError("give conjecture IDs or --all (not both)")
+    seconds, megabytes = approval_cost(digits)
+    check_limit(
+        "digits",
+        check_int("digits", digits, 10),
+        VERIFY_DIGITS,
+        f"about {seconds:,.0f} s and {megabytes:,.0f} MB a record, growing as digits^1.9",
+        force=force,
+    )
+    if seconds > LONG_STEP_SECONDS:
+        _note(
+            f"verifying to {digits:,} digits: about {seconds:,.0f} s and {megabytes:,.0f} MB a record"
+        )
 
     def show(result) -> None:
         if result.status == "ok":

@@ -23,6 +23,7 @@ pools run them again elsewhere, up to ``retries`` times per chunk.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import deque
@@ -396,25 +397,33 @@ class DaskExecutor(_Closing):
             ) from None
         seconds = CONNECT_TIMEOUT if timeout is None else timeout
         try:
+            # The address is checked, and the scheduler's port knocked on, before a Client is
+            # made: a Client that fails in its constructor is left half-built, and at exit its
+            # finaliser waits 20 s to close it and prints a traceback.
+            _knock(self.address, seconds)
             # set_as_default=False: a notebook's own default client stays its default.
             self._client = Client(self.address, timeout=f"{seconds}s", set_as_default=False)
-        except ValueError as exc:
-            raise InvalidParameter(
-                f"scheduler: {self.address!r} is not a scheduler address ({one_line(exc)}); "
-                "give tcp://HOST:PORT",
-                parameter="scheduler",
-            ) from None
-        except OSError as exc:
-            raise InvalidParameter(
-                f"scheduler: no Dask scheduler answers at {self.address} ({one_line(exc)}); "
-                "start one with 'dask scheduler' or check the address",
-                parameter="scheduler",
-            ) from None
+        except (ValueError, OSError) as exc:
+            _drop_half_built_client(exc)
+            self._raise_unreachable(exc)
         try:
             self._check_workers()
         except BaseException:
             self.close()
             raise
+
+    def _raise_unreachable(self, exc: Exception) -> None:
+        if isinstance(exc, ValueError):
+            raise InvalidParameter(
+                f"scheduler: {self.address!r} is not a scheduler address ({one_line(exc)}); "
+                "give tcp://HOST:PORT",
+                parameter="scheduler",
+            ) from None
+        raise InvalidParameter(
+            f"scheduler: no Dask scheduler answers at {self.address} ({one_line(exc)}); "
+            "start one with 'dask scheduler' or check the address",
+            parameter="scheduler",
+        ) from None
 
     def _check_workers(self) -> None:
         """Workers must run this esma: records made by two versions would not be one run."""
@@ -492,6 +501,36 @@ class DaskExecutor(_Closing):
         client, self._client = self._client, None
         if client is not None:
             client.close()
+
+
+def _knock(address: str, seconds: float) -> None:
+    """ValueError if ``address`` is not a scheduler address Dask can read, OSError if nothing
+    listens at its host and port (a TCP connection, within ``seconds``)."""
+    import socket
+
+    from distributed.comm import get_address_host_port, parse_address
+
+    scheme, _ = parse_address(address)
+    host, port = get_address_host_port(address)
+    if scheme in ("tcp", "tls"):
+        with socket.create_connection((host, port), timeout=seconds):
+            pass
+
+
+def _drop_half_built_client(exc: BaseException) -> None:
+    """Close, quickly and quietly, a Client whose constructor raised ``exc``: otherwise its
+    finaliser runs at exit, waits 20 s for a scheduler that is not there and prints a
+    traceback."""
+    from distributed import Client
+
+    tb = exc.__traceback__
+    while tb is not None:
+        client = tb.tb_frame.f_locals.get("self")
+        if isinstance(client, Client):
+            with contextlib.suppress(Exception):
+                client.close(timeout=1)
+            client.status = "closed"  # what close() sets; its finaliser then does nothing
+        tb = tb.tb_next
 
 
 def usable_cores() -> int:

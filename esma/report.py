@@ -30,11 +30,16 @@ class SearchReporter:
     def __init__(self, space: SearchSpace, *, quiet: bool = False):
         self.space = space
         self.total = self.screened = self.flagged = self.approved = self.chunks = 0
-        self.proved = self.refuted = 0
+        self.proved = self.refuted = self.slow = 0
         self.started = time.perf_counter()
         self.live = not quiet and sys.stderr.isatty()
+        # Without a terminal (a pipe, a file, a batch job) a line on stderr now and then says
+        # how far the search is, so that a long search is never silent.
+        self.lines = not quiet and not self.live
+        self._last_line = self.started
         self._progress = None
         self._task = None
+        self._resumed = 0
 
     def __enter__(self) -> Self:
         return self
@@ -48,6 +53,7 @@ class SearchReporter:
         space = self.space
         self.total = space.total_candidates
         self.screened = min(done * len(space.signs) * space.chunk_lhs, self.total)
+        self._resumed = self.screened
         if done:
             self.note(f"resuming: {done} of {space.total_chunks} chunks done")
         if self.live:
@@ -85,6 +91,10 @@ class SearchReporter:
         self.approved += len(result.conjectures)
         self.proved += result.proved
         self.refuted += result.refuted
+        self.slow += getattr(result, "slow", 0)
+        if self.lines and time.perf_counter() - self._last_line >= PROGRESS_SECONDS:
+            self._last_line = time.perf_counter()
+            click.echo(self.progress_line(), err=True)
         if self._progress is not None:
             self._progress.update(
                 self._task,
@@ -97,7 +107,26 @@ class SearchReporter:
     @property
     def rate(self) -> float:
         """Candidates screened per second in this process's run."""
-        return self.screened / max(time.perf_counter() - self.started, 1e-9)
+        return (self.screened - self._resumed) / max(time.perf_counter() - self.started, 1e-9)
+
+    def progress_line(self) -> str:
+        """One line of progress for a log: candidates and chunks done, rate, time left.
+
+        >>> from esma.search import SearchSpace
+        >>> reporter = SearchReporter(SearchSpace.create("e", coeff=1, periods="1-1"))
+        >>> reporter.begin()
+        >>> reporter.progress_line().split(",")[0]
+        'search: 0 of 24 candidates (0%)'
+        """
+        rate = self.rate
+        left = (self.total - self.screened) / rate if rate > 0 else None
+        eta = "unknown" if left is None else _duration(left)
+        share = self.screened / self.total if self.total else 1.0
+        return (
+            f"search: {self.screened:,} of {self.total:,} candidates ({share:.0%}), "
+            f"{self.chunks:,} chunks this session, {rate:,.0f} candidates/s, "
+            f"{self.approved:,} approved, about {eta} left"
+        )
 
     def note(self, message: str) -> None:
         """A one-line message on stderr (above the bar when it is live)."""
@@ -109,11 +138,35 @@ class SearchReporter:
     def summary(self) -> str:
         elapsed = time.perf_counter() - self.started
         refuted = f", {self.refuted:,} refuted by proof" if self.refuted else ""
+        slow = ""
+        if self.slow:
+            from esma.verify import SLOW_FACTOR
+
+            cap = SLOW_FACTOR * max(2000, 4 * self.space.digits)
+            slow = f", {self.slow:,} flagged too slow to approve within {cap:,} terms"
         return (
             f"{self.screened:,} of {self.total:,} candidates screened, {self.flagged:,} flagged, "
-            f"{self.approved:,} approved ({self.proved:,} proved{refuted}) in this session "
-            f"({elapsed:.1f} s)"
+            f"{self.approved:,} approved ({self.proved:,} proved{refuted}){slow} in this "
+            f"session ({elapsed:.1f} s)"
         )
+
+
+#: Seconds between two progress lines on stderr when it is not a terminal.
+PROGRESS_SECONDS = 10.0
+
+
+def _duration(seconds: float) -> str:
+    """``42 s``, ``3 min 5 s``, ``2 h 4 min``.
+
+    >>> _duration(42.4), _duration(185), _duration(7440)
+    ('42 s', '3 min 5 s', '2 h 4 min')
+    """
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def print_conjectures(records: Sequence[dict], *, summary: str = "") -> None:

@@ -182,7 +182,9 @@ class ChunkResult:
 
     ``rejected`` candidates were flagged but not approved; ``refuted`` ones were approved to the
     digits asked and then proven false beyond them (never stored); ``proved`` counts the
-    conjectures that carry a proof.
+    conjectures that carry a proof; ``slow`` counts the rejected ones whose fraction agreed with
+    the value as far as Approve followed it but converged too slowly to reach the digits asked
+    (:class:`esma.verify.TooSlow`): possibly true, not approved.
     """
 
     index: int
@@ -193,6 +195,7 @@ class ChunkResult:
     uncertified: int = 0
     proved: int = 0
     refuted: int = 0
+    slow: int = 0
 
 
 def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None:
@@ -237,7 +240,7 @@ def run_chunk(
     from esma.prove import prove
     from esma.screening import FLAGGED, REJECTED, UNDECIDED, ScreenOutcome
     from esma.transforms import LhsValue
-    from esma.verify import approve
+    from esma.verify import Approval, judge
 
     if lhs is None:
         lhs = space.chunk(index)
@@ -258,7 +261,7 @@ def run_chunk(
         open_ = [(k, o) for k, o in enumerate(outcomes) if o.status is not REJECTED]
     found: list[Conjecture] = []
     screened, flagged = len(lhs) * n, 0
-    rejected = uncertified = proved = refuted = 0
+    rejected = uncertified = proved = refuted = slow = 0
     for k, outcome in open_:
         f, value, signs = lhs[k // n], values[k // n], signs_list[k % n]
         if outcome.status is FLAGGED:
@@ -273,9 +276,10 @@ def run_chunk(
                 continue
         flagged += 1
         rec = find_recurrence(terms)
-        approval = approve(value, rec, signs, digits=space.digits) if rec else None
-        if approval is None:
+        approval = judge(value, rec, signs, digits=space.digits) if rec else None
+        if not isinstance(approval, Approval):
             rejected += 1
+            slow += approval is not None
             continue
         conj = Conjecture(
             constant=space.constant,
@@ -297,7 +301,7 @@ def run_chunk(
                 proved += 1
         found.append(conj)
     return ChunkResult(
-        index, tuple(found), screened, flagged, rejected, uncertified, proved, refuted
+        index, tuple(found), screened, flagged, rejected, uncertified, proved, refuted, slow
     )
 
 

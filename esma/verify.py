@@ -59,6 +59,33 @@ class Approval:
     convergence_rate: float
 
 
+@dataclass(frozen=True)
+class TooSlow:
+    """A continued fraction that agrees with the value as far as it was followed, but converges
+    too slowly to reach the digits asked within ``terms`` terms: neither approved nor refuted.
+
+    Attributes
+    ----------
+    terms : int
+        The terms followed.
+    digits : int
+        Digits of agreement reached there.
+    convergence_rate : float
+        Digits gained per term so far.
+    """
+
+    terms: int
+    digits: int
+    convergence_rate: float
+
+
+#: How far past its first cap (max(2000, 4·digits) terms) :func:`judge` follows a fraction that
+#: keeps agreeing with the value: up to this many times as many terms. The slowest classical
+#: cases, all-minus fractions of √3 and √2 (~0.19 digits a term), need ~5,500 terms for 1000
+#: digits; a fraction needing more than ~32,000 is reported as :class:`TooSlow`.
+SLOW_FACTOR = 8
+
+
 def approve(
     value: Any,
     recurrence: Recurrence,
@@ -80,8 +107,10 @@ def approve(
     digits : int
         Digits that must provably agree.
     max_terms : int, optional
-        Give up after this many terms (default ``max(2000, 4 * digits)``): a continued fraction
-        that converges more slowly is not approved.
+        Give up after this many terms. By default ``max(2000, 4 * digits)``, extended (up to
+        :data:`SLOW_FACTOR` times) for a fraction that still agrees with y there, as far as its
+        measured rate of convergence says it needs; one that converges more slowly still is not
+        approved (:func:`judge` says :class:`TooSlow`).
 
     Notes
     -----
@@ -94,28 +123,62 @@ def approve(
     sides that differ by an integer), mostly as int64 block products; the result is the same as
     stepping through them one term at a time.
     """
+    verdict = judge(value, recurrence, signs, digits=digits, max_terms=max_terms)
+    return verdict if isinstance(verdict, Approval) else None
+
+
+def judge(
+    value: Any,
+    recurrence: Recurrence,
+    signs: Signs,
+    *,
+    digits: int = MIN_DIGITS,
+    max_terms: int | None = None,
+) -> Approval | TooSlow | None:
+    """:func:`approve`, telling a fraction that is too slow (:class:`TooSlow`) from one that
+    disagrees with the value (None).
+
+    >>> from esma.expansion import signed_expansion
+    >>> from esma.massey import find_recurrence
+    >>> from esma.transforms import lhs_value
+    >>> y = lhs_value("sqrt(3)", "(x + 2)/(2*x)")     # 2 - 1/(2 - 1/(2 - …)), 0.19 digits a term
+    >>> rec = find_recurrence(signed_expansion(y, "-", 60).terms)
+    >>> judge(y, rec, (-1,))                           # past the first cap of 4,000 terms
+    Approval(digits=1009, terms=5298, convergence_rate=0.1908)
+    >>> judge(y, rec, (-1,), max_terms=4000)
+    TooSlow(terms=4000, digits=762, convergence_rate=0.1907)
+    """
     check_int("digits", digits, 10)
-    max_terms = max_terms or max(2000, 4 * digits)
+    first = max_terms or max(2000, 4 * digits)
     bits = int(digits / _LOG10_2) + 64
     y = value.arb(bits)
     # |q| >= 2^(bit_length - 1), so bit lengths give a lower bound on log2 |q_{n-1} q_n| that
     # costs no float work in the loop; ``need`` is the digits + 10 target in those units.
     need = math.ceil((digits + 10) / _LOG10_2) + 2
     a0 = recurrence.terms(1)[0]
-    trace = _trace(_tail(recurrence), signs, need, max_terms)
-    for kind, n, r, q, total, rate in trace:
-        if kind is _GIVE_UP:
-            return None
-        agree = _agreement(a0 * q + r, q, y, bits)  # p_n = a_0 q_n + r_n
-        if kind is _FINAL:
-            return Approval(agree, n, rate) if agree >= digits else None
-        spacing = (total - 2) * _LOG10_2
-        if spacing > 40 and agree < spacing / 2 - 10:
-            # Converging, but not to y; a value differing by an integer would be rejected here
-            # too, so the rest of the trace is unlikely to be wanted.
-            trace.release()
-            return None
-    return None  # pragma: no cover - a trace ends with _FINAL or _GIVE_UP
+    tail = _tail(recurrence)
+    cap = first
+    while True:
+        trace = _trace(tail, signs, need, cap)
+        for kind, n, r, q, total, rate in trace:
+            agree = _agreement(a0 * q + r, q, y, bits)  # p_n = a_0 q_n + r_n
+            if kind is _FINAL:
+                return Approval(agree, n, rate) if agree >= digits else None
+            spacing = (total - 2) * _LOG10_2
+            if spacing > 40 and agree < spacing / 2 - 10:
+                # Converging, but not to y; a value differing by an integer would be rejected
+                # here too, so the rest of the trace is unlikely to be wanted.
+                trace.release()
+                return None
+            if kind is _GIVE_UP:
+                break
+        # Still agreeing with y at the cap: the fraction converges, slowly. Follow it as far as
+        # its rate so far says it needs (+10%), within SLOW_FACTOR times the first cap.
+        wanted = math.ceil(1.1 * n * need / max(total, 1))
+        slow = TooSlow(n, agree, round(spacing / max(n, 1), 4))
+        if max_terms is not None or wanted > SLOW_FACTOR * first or cap >= wanted:
+            return slow
+        cap = wanted
 
 
 # The convergents p_n/q_n of a_0 + b_0/(a_1 + b_1/(a_2 + ...)) are p_n = a_0 q_n + r_n, where
@@ -126,6 +189,10 @@ def approve(
 # exactly what the full computation would.
 _CHECK, _FINAL, _GIVE_UP = "check", "final", "give up"
 _MAX_TRACES = 4096
+#: Bits of convergents the traces of one thread may hold together (~256 MB): at 1000 digits the
+#: count above binds first; at a million digits a trace holds megabytes, and without this bound
+#: a search's cache grew to gigabytes.
+_TRACE_BITS = 2**31
 # One cache per thread (Dask runs chunks in threads): a trace is a suspended generator, which
 # two threads must not advance at once.
 _LOCAL = threading.local()
@@ -144,6 +211,7 @@ class _Trace:
 
     def __init__(self, tail: Recurrence, signs: Signs, need: int, max_terms: int):
         self.events: list[tuple] = []
+        self.bits = 0  # bits of the convergents held in events
         self._args = (tail, signs, need, max_terms)
         self._more: Iterator[tuple] | None = None
 
@@ -155,6 +223,10 @@ class _Trace:
             self._more = islice(_checkpoints(*self._args), len(self.events), None)
         for event in self._more:
             self.events.append(event)
+            if event[2] is not None:
+                grown = event[2].bit_length() + event[3].bit_length()
+                self.bits += grown
+                _LOCAL.bits = getattr(_LOCAL, "bits", 0) + grown
             if event[0] is not _CHECK:
                 self._more = None  # the last event: approve stops here, the walk can go
             yield event
@@ -168,6 +240,7 @@ def _traces() -> OrderedDict[tuple, _Trace]:
     """This thread's traces, least recently used first."""
     if not hasattr(_LOCAL, "traces"):
         _LOCAL.traces = OrderedDict()
+        _LOCAL.bits = 0
     return _LOCAL.traces
 
 
@@ -175,9 +248,9 @@ def _trace(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> _Trace:
     traces, key = _traces(), (tail, tuple(signs), need, max_terms)
     trace = traces.get(key)
     if trace is None:
+        while traces and (len(traces) >= _MAX_TRACES or getattr(_LOCAL, "bits", 0) > _TRACE_BITS):
+            _LOCAL.bits -= traces.popitem(last=False)[1].bits
         trace = traces[key] = _Trace(tail, signs, need, max_terms)
-        if len(traces) > _MAX_TRACES:
-            traces.popitem(last=False)
     else:
         traces.move_to_end(key)
     return trace
@@ -200,7 +273,7 @@ def _checkpoints(tail: Recurrence, signs: Signs, need: int, max_terms: int) -> I
             yield _CHECK, n, r, q, total, None
             checkpoint *= 2
         if n >= max_terms:
-            yield _GIVE_UP, n, None, None, total, None
+            yield _GIVE_UP, n, r, q, total, None
             return
 
 
@@ -237,11 +310,19 @@ class _Walk:
         signs, period = self.signs, len(self.signs)
         r_prev, q_prev, r, q = 1, 0, 0, 1  # k = 0: r_{-1}, q_{-1}, r_0, q_0
         k = 0
+        since = 0  # blocks since the last state kept
         for end, block, growth in self._blocks():
-            self._starts.append(k)
-            self._states.append((q_prev, q))
             # Inside the block, q_k has at most `growth` bits more than the larger start value.
             widest = max(q.bit_length(), q_prev.bit_length())
+            # bits_at() steps forward from the last state kept before k. Every block's state is
+            # kept while the numbers are small; past 2^16 bits one block in (bits >> 16), so the
+            # states held stay near 2^16 bits a block (a million digits: tens of MB, not GB),
+            # and a step back costs about as much as the blocks being walked.
+            since += 1
+            if since > widest >> 16:
+                self._starts.append(k)
+                self._states.append((q_prev, q))
+                since = 0
             if block is not None and 2 * (widest + growth) < self.need:
                 m00, m01, m10, m11 = block
                 r, r_prev = m00 * r + m01 * r_prev, m10 * r + m11 * r_prev
