@@ -708,6 +708,8 @@ def identify_cmd(digits, value_file, name, constants, degree, max_height, as_jso
         click.echo(str(relation))
         if relation.search:
             click.echo(f"  formulas: {relation.search}")
+        if relation.search and relation.theorem:
+            click.echo(f"  provable: {relation.theorem}; the search proves what it finds")
     if not found.relations:
         click.echo(f"no relation found within {found.bounds()}")
     note = found.lowered()
