@@ -1,6 +1,6 @@
 """Conjectures: an approved formula y = f(c) = a₀ + b₀/(a₁ + b₁/(…)) with a_n given by a recurrence.
 
-A :class:`Conjecture` is the record of DESIGN.md: it knows its stable content id, renders
+A :class:`Conjecture` is the record that conjectures/README.md describes: it knows its stable content id, renders
 itself as one readable line, as LaTeX (``\\cfrac``) and in Jupyter, and converts to and from the
 JSON object stored in databases and JSONL exports.
 
@@ -43,7 +43,7 @@ from esma.notation import (
 )
 from esma.recurrence import QuasiPolynomial, Recurrence
 
-#: Fields of the JSON record, in the order DESIGN.md lists them.
+#: Fields of the JSON record, in the order conjectures/README.md lists them.
 FIELDS = (
     "id",
     "constant",
@@ -65,7 +65,7 @@ FIELDS = (
 #: (approved to its digits, no proof). A refuted formula is never stored.
 STATUSES = ("proved", "conjectured")
 
-#: How many terms a record keeps (DESIGN.md asks for at least 30).
+#: How many terms a record keeps (at least 30: conjectures/README.md, ``a_prefix``).
 PREFIX_TERMS = 30
 
 #: How many terms the one-line formula and its LaTeX show before the ellipsis.
@@ -402,7 +402,8 @@ def _int_list(record: dict, name: str) -> list[int]:
 
 
 def example() -> Conjecture:
-    """e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))) with signs (-, +), FACTS.md's worked example: a small
+    """e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))) with signs (-, +), a worked example of
+    the published reference's own tests: a small
     valid record for doctests, notebooks and tests.
 
     >>> example().a_prefix[:6]

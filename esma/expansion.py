@@ -66,7 +66,7 @@ def initial_bits(terms: int) -> int:
     """A first working precision for ``terms`` terms.
 
     Cost is nearly flat up to ~2000 bits, e-type expansions use up to ~15 bits a term and
-    π-type ~3-4 (FACTS.md), so start generously and double on exhaustion.
+    π-type ~3-4 (measured on the project's prototypes), so start generously and double on exhaustion.
 
     >>> initial_bits(100), initial_bits(1000)
     (1600, 16000)

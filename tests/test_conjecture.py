@@ -1,6 +1,6 @@
 """The conjecture record: stable ids, round trips, rendering.
 
-The example is FACTS.md's e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (a_n = 2a_{n-2} - a_{n-4}).
+The example is e - 1 with signs [-1, 1], from the published reference's own tests: a = 2, 3, 2, 5, 2, 7, ... (a_n = 2a_{n-2} - a_{n-4}).
 """
 
 import dataclasses

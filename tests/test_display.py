@@ -25,12 +25,12 @@ from esma.notation import cf_latex
 from esma.recurrence import QuasiPolynomial, Recurrence
 from esma.transforms import lhs_value
 
-# e = [2; 1, 2, 1, 1, 4, ...]: a_{1+3m} = 1, a_{2+3m} = 2 + 2m, a_{3+3m} = 1 (FACTS.md).
+# e = [2; 1, 2, 1, 1, 4, ...]: a_{1+3m} = 1, a_{2+3m} = 2 + 2m, a_{3+3m} = 1 (Euler 1737).
 E_REC = Recurrence(charpoly=(1, 0, 0, -2, 0, 0, 1), start=1, initial=(2, 1, 2, 1, 1, 4, 1))
 
 
 def _e_minus_one() -> Conjecture:
-    """e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (FACTS.md, worked examples)."""
+    """e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (the published reference's own tests)."""
     return dataclasses.replace(example(), verified_digits=1012, convergence_rate=1.9)
 
 

@@ -70,7 +70,7 @@ def timed_run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small workload")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (median reported)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster")
