@@ -154,13 +154,11 @@ class Conjecture:
             return self.recurrence.initial
         return tuple(self.recurrence.terms(qp.start))
 
-    def _general(self) -> tuple[tuple | None, tuple | None]:
-        """(closed form as (start, period, polys), or None; else (charpoly, first index))."""
-        qp = self.quasi_polynomial
-        if qp is not None:
-            return (qp.start, qp.period, qp.polys), None
+    def _recurrence_from(self) -> tuple[tuple[int, ...], int]:
+        """(charpoly, the first index the recurrence gives): the general term without a
+        closed form."""
         rec = self.recurrence
-        return None, (rec.charpoly, rec.start + rec.order)
+        return rec.charpoly, rec.start + rec.order
 
     @cached_property
     def formula(self) -> str:
@@ -172,7 +170,12 @@ class Conjecture:
         e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))); signs -+; for m >= 0: a(2m) = 2, a(1+2m) = 3 + 2m
         """
         cf = cf_text(self.a_prefix[:SHOWN_TERMS], self.signs, tail="…")
-        general = general_term_text(*self._general())
+        qp = self.quasi_polynomial
+        # qp.formula() and qp.latex() are cached on the closed form, which records that share
+        # their terms from the head on share (see Recurrence.quasi_polynomial)
+        general = general_term_text(
+            qp.formula() if qp is not None else None, self._recurrence_from()
+        )
         return f"{self.lhs_text} = {cf}; {statement_text(self.signs, self.head, general)}"
 
     @cached_property
@@ -188,7 +191,10 @@ class Conjecture:
         """
         mk = LATEX_BREAKABLE
         cf = cf_markup(mk, self.a_prefix[:SHOWN_TERMS], self.signs)
-        general = general_term_markup(mk, *self._general())
+        qp = self.quasi_polynomial
+        general = general_term_markup(
+            mk, qp.latex() if qp is not None else None, self._recurrence_from()
+        )
         statement = statement_markup(mk, self.signs, self.head, general)
         return mk.row(self._lhs_markup(mk), mk.op("="), cf, mk.clause(), statement)
 

@@ -470,6 +470,7 @@ _LATEX_SPECIAL = {
 }
 
 
+@lru_cache(maxsize=1024)  # the same few words ("for ", " repeating ") in every record
 def latex_text(text: str) -> str:
     """Escape text for LaTeX's text mode.
 
@@ -660,12 +661,13 @@ def closed_form_markup(mk: Markup, start: int, period: int, polys: Polys) -> str
 
 
 def closed_form_latex(start: int, period: int, polys: Polys) -> str:
-    r"""Inline LaTeX, descending powers: ``a_{1+3m} = 1,\ a_{2+3m} = 2m + 2,\ a_{3+3m} = 1``.
+    r"""Inline LaTeX, descending powers, which may break between classes:
+    ``a_{1+3m} = 1,\allowbreak\ a_{2+3m} = 2m + 2,\allowbreak\ a_{3+3m} = 1``.
 
     >>> print(closed_form_latex(0, 1, ((Fraction(0), Fraction(1, 2), Fraction(1, 2)),)))
     a_{m} = \frac{1}{2}m^{2} + \frac{1}{2}m
     """
-    return closed_form_markup(LATEX, start, period, polys)
+    return closed_form_markup(LATEX_BREAKABLE, start, period, polys)
 
 
 def _m_at_least_zero(mk: Markup) -> str:
@@ -812,18 +814,18 @@ def terms_text(values: Sequence[int]) -> str:
 
 
 def general_term_text(
-    closed: tuple[int, int, Polys] | None, recurrence: tuple[Sequence[int], int] | None = None
+    closed: str | None, recurrence: tuple[Sequence[int], int] | None = None
 ) -> str:
-    """Every term from the head on: the closed form ``(start, period, polys)`` for m ≥ 0, or,
-    without one, the recurrence ``(charpoly, first index)``.
+    """Every term from the head on: the closed form (its text, :func:`closed_form_text`) for
+    m ≥ 0, or, without one, the recurrence ``(charpoly, first index)``.
 
-    >>> general_term_text((0, 2, ((2,), (3, 2))))
+    >>> general_term_text(closed_form_text(0, 2, ((2,), (3, 2))))
     'for m >= 0: a(2m) = 2, a(1+2m) = 3 + 2m'
     >>> general_term_text(None, ((1, -1, -1), 2))
     'a(n) = a(n-1) + a(n-2) for n >= 2'
     """
     if closed is not None:
-        return "for m >= 0: " + closed_form_text(*closed)
+        return "for m >= 0: " + closed
     charpoly, first = recurrence
     return f"a(n) = {recurrence_rhs(charpoly)} for n >= {first}"
 
@@ -832,9 +834,10 @@ def statement_text(signs: Sequence[int], head: Sequence[int], general: str) -> s
     """The whole formula after its continued fraction: the sign period, every head term in
     order, and the general term, as clauses separated by ``;``.
 
-    >>> statement_text((-1, 1), (), general_term_text((0, 2, ((2,), (3, 2)))))
+    >>> statement_text((-1, 1), (), general_term_text(closed_form_text(0, 2, ((2,), (3, 2)))))
     'signs -+; for m >= 0: a(2m) = 2, a(1+2m) = 3 + 2m'
-    >>> statement_text((1,), (2,), general_term_text((1, 3, ((1,), (2, 2), (1,)))))
+    >>> closed = closed_form_text(1, 3, ((1,), (2, 2), (1,)))
+    >>> statement_text((1,), (2,), general_term_text(closed))
     'signs +; a(0) = 2; for m >= 0: a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1'
     """
     clauses = [f"signs {format_signs(signs)}"]
@@ -844,13 +847,11 @@ def statement_text(signs: Sequence[int], head: Sequence[int], general: str) -> s
 
 
 def general_term_markup(
-    mk: Markup,
-    closed: tuple[int, int, Polys] | None,
-    recurrence: tuple[Sequence[int], int] | None = None,
+    mk: Markup, closed: str | None, recurrence: tuple[Sequence[int], int] | None = None
 ) -> str:
-    r""":func:`general_term_text` as markup.
+    r""":func:`general_term_text` as markup (``closed``: :func:`closed_form_markup`'s).
 
-    >>> print(general_term_markup(LATEX, (0, 1, ((3, 2),))))
+    >>> print(general_term_markup(LATEX, closed_form_markup(LATEX, 0, 1, ((3, 2),))))
     \text{for }m \ge 0{:}\ a_{m} = 2m + 3
     """
     if closed is not None:
@@ -861,7 +862,7 @@ def general_term_markup(
             mk.num(0),
             mk.punct(":"),
             mk.space(),
-            closed_form_markup(mk, *closed),
+            closed,
         )
     charpoly, first = recurrence
     return _recurrence_equation(mk, charpoly, first)

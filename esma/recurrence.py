@@ -443,8 +443,8 @@ class QuasiPolynomial:
     >>> qp = QuasiPolynomial(1, 3, ((1,), (2, 2), (1,)))
     >>> [qp.term(n) for n in range(1, 10)]
     [1, 2, 1, 1, 4, 1, 1, 6, 1]
-    >>> qp.latex()
-    'a_{1+3m} = 1,\\\\ a_{2+3m} = 2m + 2,\\\\ a_{3+3m} = 1'
+    >>> print(qp.latex())
+    a_{1+3m} = 1,\\allowbreak\\ a_{2+3m} = 2m + 2,\\allowbreak\\ a_{3+3m} = 1
     """
 
     start: int
@@ -544,7 +544,8 @@ class QuasiPolynomial:
         return self._formula(var, offset)
 
     def latex(self) -> str:
-        r"""LaTeX, descending powers: ``a_{1+3m} = 1,\ a_{2+3m} = 2m + 2,\ a_{3+3m} = 1``.
+        r"""Inline LaTeX, descending powers, which may break between classes:
+        ``a_{1+3m} = 1,\allowbreak\ a_{2+3m} = 2m + 2, …``.
 
         >>> print(QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(1, 2)),)).latex())
         a_{m} = \frac{1}{2}m^{2} + \frac{1}{2}m

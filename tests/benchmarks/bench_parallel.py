@@ -46,6 +46,8 @@ def forget_memos() -> None:
         recurrence._fit_quasi,
         recurrence._cyclotomic_structure,
         notation.poly_text,
+        notation.poly_markup,
+        notation.latex_text,
         constants.lhs_latex,
     ):
         memo.cache_clear()
