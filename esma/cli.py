@@ -17,7 +17,8 @@ from esma.errors import EsmaError, InvalidParameter
 
 
 class _EsmaGroup(click.Group):
-    """A click group whose errors are one line and whose exit codes follow DESIGN.md."""
+    """A click group whose errors are one line and whose exit codes are the documented ones
+    (README.md: 2 for bad input, 130 for Ctrl-C)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -103,7 +104,13 @@ main = cli
 
 
 @cli.command("constants")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON list of {name, expression, value, description} (README.md, Output "
+    "for programs).",
+)
 def constants_cmd(as_json: bool) -> None:
     """List the named constants.
 
@@ -145,7 +152,13 @@ def constants_cmd(as_json: bool) -> None:
 @click.option("--lhs", default="x", show_default=True, help="Expand this expression in x.")
 @click.option("--signs", default="+", show_default=True, help="One sign period: '+-' or '1,-1'.")
 @click.option("--terms", default=20, show_default=True, type=int, help="Number of terms.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: terms, signs, certified_terms, digits (and exhausted for a "
+    "number given by its digits); README.md, Output for programs, says what each means.",
+)
 def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
     """Expand CONSTANT (or --lhs of it) into a certified signed continued fraction.
 
@@ -195,7 +208,13 @@ def expand_cmd(constant, value_file, name, lhs, signs, terms, as_json) -> None:
 
 @cli.command("recurrence")
 @click.argument("source", default="-", type=click.File("r"))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: found, offset, recurrence, quasi_polynomial (the last two as "
+    "in a conjecture record, see conjectures/README.md).",
+)
 def recurrence_cmd(source, as_json: bool) -> None:
     """Find the linear recurrence of an integer sequence read from SOURCE (a file, or - for stdin).
 
@@ -269,11 +288,21 @@ def recurrence_cmd(source, as_json: bool) -> None:
 @click.option(
     "--scheduler", default=None, help="Address of a Dask scheduler, e.g. tcp://host:8786."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the conjecture records as JSON lines.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the conjecture records, one JSON object a line; conjectures/README.md "
+    "describes their fields.",
+)
 def search_cmd(
     constant, degree, coeff, periods, depth, threshold, digits, db, jobs, scheduler, as_json
 ):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
+
+    CONSTANT is a name (see 'esma constants') or any expression esma can evaluate, in exp log
+    sqrt sin cos tan atan sinh cosh tanh gamma zeta besseli besselj and the named constants,
+    e.g. "exp(2)", "tan(1)" or "besseli(1,2)/besseli(0,2)" (quote it for the shell).
 
     Every left-hand side f(x) (Möbius maps, or P/Q of --degree) with |coefficients| <= --coeff
     is expanded for every primitive sign period; sequences with a short linear recurrence are
@@ -282,6 +311,7 @@ def search_cmd(
     \b
     Example:
       esma search e --coeff 2 --periods 1-2 --depth 100
+      esma search "exp(1/3)" --coeff 1
     """
     from esma.parallel import executor_for
     from esma.report import SearchReporter, print_conjectures
@@ -681,7 +711,13 @@ def _digits_argument(digits: str | None, value_file, name: str | None):
     help="Largest |coefficient| of a relation (lowered when the digits cannot tell it from "
     "chance).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per relation.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object per relation, a line each: kind, constant, lhs, value, height, "
+    "relation, checked_digits, search (README.md, Output for programs).",
+)
 def identify_cmd(digits, value_file, name, constants, degree, max_height, as_json) -> None:
     """Identify DIGITS as y = M(c), a Möbius (or degree-2) image of a constant, or a quadratic.
 
