@@ -17,7 +17,8 @@ from esma.errors import EsmaError, InvalidParameter, check_int
 
 
 class _EsmaGroup(click.Group):
-    """A click group whose errors are one line and whose exit codes follow DESIGN.md."""
+    """A click group whose errors are one line and whose exit codes are the documented ones
+    (README.md: 2 for bad input, 130 for Ctrl-C)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -134,7 +135,13 @@ main = cli
 
 
 @cli.command("constants")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON list of {name, expression, value, description} (README.md, Output "
+    "for programs).",
+)
 def constants_cmd(as_json: bool) -> None:
     """List the named constants.
 
@@ -177,7 +184,13 @@ def constants_cmd(as_json: bool) -> None:
 @click.option("--signs", default="+", show_default=True, help="One sign period: '+-' or '1,-1'.")
 @click.option("--terms", default=20, show_default=True, type=int, help="Number of terms.")
 @force_option
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: terms, signs, certified_terms, digits (and exhausted for a "
+    "number given by its digits); README.md, Output for programs, says what each means.",
+)
 def expand_cmd(constant, value_file, name, lhs, signs, terms, force, as_json) -> None:
     """Expand CONSTANT (or --lhs of it) into a certified signed continued fraction.
 
@@ -232,7 +245,13 @@ def expand_cmd(constant, value_file, name, lhs, signs, terms, force, as_json) ->
 
 @cli.command("recurrence")
 @click.argument("source", default="-", type=click.File("r"))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: found, offset, recurrence, quasi_polynomial (the last two as "
+    "in a conjecture record, see conjectures/README.md).",
+)
 def recurrence_cmd(source, as_json: bool) -> None:
     """Find the linear recurrence of an integer sequence read from SOURCE (a file, or - for stdin).
 
@@ -313,7 +332,13 @@ def recurrence_cmd(source, as_json: bool) -> None:
     show_default=True,
     help="Prove each approved formula where a classical theorem allows (see 'esma prove').",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the conjecture records as JSON lines.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the conjecture records, one JSON object a line; conjectures/README.md "
+    "describes their fields.",
+)
 def search_cmd(
     constant,
     degree,
@@ -331,6 +356,10 @@ def search_cmd(
 ):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
 
+    CONSTANT is a name (see 'esma constants') or any expression esma can evaluate, in exp log
+    sqrt sin cos tan atan sinh cosh tanh gamma zeta besseli besselj and the named constants,
+    e.g. "exp(2)", "tan(1)" or "besseli(1,2)/besseli(0,2)" (quote it for the shell).
+
     Every left-hand side f(x) (Möbius maps, or P/Q of --degree) with |coefficients| <= --coeff
     is expanded for every primitive sign period; sequences with a short linear recurrence are
     approved to --digits digits. Re-running the same search on the same database resumes it.
@@ -338,6 +367,7 @@ def search_cmd(
     \b
     Example:
       esma search e --coeff 2 --periods 1-2 --depth 100
+      esma search "exp(1/3)" --coeff 1
     """
     from esma.parallel import executor_for
     from esma.report import SearchReporter, print_conjectures
@@ -817,7 +847,13 @@ def _digits_argument(digits: str | None, value_file, name: str | None):
     help="Largest |coefficient| of a relation (lowered when the digits cannot tell it from "
     "chance).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per relation.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object per relation, a line each: kind, constant, lhs, value, height, "
+    "relation, checked_digits, search (README.md, Output for programs).",
+)
 def identify_cmd(digits, value_file, name, constants, degree, max_height, as_json) -> None:
     """Identify DIGITS as y = M(c), a Möbius (or degree-2) image of a constant, or a quadratic.
 
@@ -844,6 +880,8 @@ def identify_cmd(digits, value_file, name, constants, degree, max_height, as_jso
         click.echo(str(relation))
         if relation.search:
             click.echo(f"  formulas: {relation.search}")
+        if relation.search and relation.theorem:
+            click.echo(f"  provable: {relation.theorem}; the search proves what it finds")
     if not found.relations:
         click.echo(f"no relation found within {found.bounds()}")
     note = found.lowered()

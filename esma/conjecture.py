@@ -1,6 +1,6 @@
 """Conjectures: an approved formula y = f(c) = a₀ + b₀/(a₁ + b₁/(…)) with a_n given by a recurrence.
 
-A :class:`Conjecture` is the record of DESIGN.md: it knows its stable content id, renders
+A :class:`Conjecture` is the record that conjectures/README.md describes: it knows its stable content id, renders
 itself as one readable line, as LaTeX (``\\cfrac``) and in Jupyter, and converts to and from the
 JSON object stored in databases and JSONL exports.
 
@@ -9,7 +9,7 @@ JSON object stored in databases and JSONL exports.
 ...     signs=(-1, 1), a_prefix=(2, 3, 2, 5, 2, 7, 2, 9),
 ...     recurrence=Recurrence(charpoly=(1, 0, -2, 0, 1), start=0, initial=(2, 3, 2, 5)),
 ...     verified_digits=1000, convergence_rate=2.5)
->>> c.formula.split(",")[0]
+>>> c.formula.split(";")[0]
 'e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …)))'
 >>> Conjecture.from_dict(c.to_dict()) == c
 True
@@ -25,16 +25,25 @@ from typing import Any
 
 from esma.errors import EsmaError, InvalidRecord, all_plain_ints
 from esma.notation import (
-    cf_latex,
+    LATEX,
+    LATEX_BREAKABLE,
+    MATHML,
+    Markup,
+    cases_markup,
+    cf_markup,
     cf_text,
-    gathered,
-    signs_latex,
+    general_term_markup,
+    general_term_text,
+    math_html,
+    signs_markup,
+    statement_markup,
+    statement_text,
     substitute_constant,
     text_latex,
 )
 from esma.recurrence import QuasiPolynomial, Recurrence
 
-#: Fields of the JSON record, in the order DESIGN.md lists them.
+#: Fields of the JSON record, in the order conjectures/README.md lists them.
 FIELDS = (
     "id",
     "constant",
@@ -56,7 +65,7 @@ FIELDS = (
 #: (approved to its digits, no proof). A refuted formula is never stored.
 STATUSES = ("proved", "conjectured")
 
-#: How many terms a record keeps (DESIGN.md asks for at least 30).
+#: How many terms a record keeps (at least 30: conjectures/README.md, ``a_prefix``).
 PREFIX_TERMS = 30
 
 #: How many terms the one-line formula and its LaTeX show before the ellipsis.
@@ -128,23 +137,66 @@ class Conjecture:
         """The left-hand side with the constant written in for x: ``(e + 1)/(e - 1)``."""
         return substitute_constant(self.lhs, self.constant)
 
+    @property
+    def head(self) -> tuple[int, ...]:
+        """The terms before the general term takes over: a₀ … a_{s−1} before the closed form
+        from s on, or, without a closed form, the recurrence's initial terms.
+
+        >>> from esma.recurrence import Recurrence
+        >>> rec = Recurrence((1, 0, 0, -2, 0, 0, 1), 1, (2, 1, 2, 1, 1, 4, 1))  # e = [2; 1, 2, ...]
+        >>> c = Conjecture("e", "x", "2.718281828459045235360287471352662497757", (1,),
+        ...                tuple(rec.terms(30)), rec, 1000, 3.0)
+        >>> c.head, example().head
+        ((2,), ())
+        """
+        qp = self.quasi_polynomial
+        if qp is None:
+            return self.recurrence.initial
+        return tuple(self.recurrence.terms(qp.start))
+
+    def _recurrence_from(self) -> tuple[tuple[int, ...], int]:
+        """(charpoly, the first index the recurrence gives): the general term without a
+        closed form."""
+        rec = self.recurrence
+        return rec.charpoly, rec.start + rec.order
+
     @cached_property
     def formula(self) -> str:
-        """One readable line: the continued fraction and its general term."""
-        cf = cf_text(self.a_prefix[:SHOWN_TERMS], self.signs, tail="…")
-        return f"{self.lhs_text} = {cf}, {self._general_term()}"
+        """The whole formula as one line: the left-hand side = the continued fraction of its
+        first terms, then the sign period, every head term a₀ … a_{s−1} in order, and the
+        closed form from a_s on (or, without one, the recurrence after its initial terms).
 
-    def _general_term(self) -> str:
+        >>> print(example().formula)
+        e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))); signs -+; for m >= 0: a(2m) = 2, a(1+2m) = 3 + 2m
+        """
+        cf = cf_text(self.a_prefix[:SHOWN_TERMS], self.signs, tail="…")
         qp = self.quasi_polynomial
-        return qp.formula() if qp is not None else self.recurrence.formula()
+        # qp.formula() and qp.latex() are cached on the closed form, which records that share
+        # their terms from the head on share (see Recurrence.quasi_polynomial)
+        general = general_term_text(
+            qp.formula() if qp is not None else None, self._recurrence_from()
+        )
+        return f"{self.lhs_text} = {cf}; {statement_text(self.signs, self.head, general)}"
 
     @cached_property
     def latex(self) -> str:
-        """The formula in LaTeX, with ``\\cfrac`` and the general term of a_n."""
+        r"""The whole formula in LaTeX math, as :attr:`formula` states it: a ``\cfrac`` of
+        the first terms, then the signs, every head term and the closed form. Set inline
+        (``$...$``), it breaks between clauses and list items (``\allowbreak``).
+
+        >>> print(example().latex)  # doctest: +NORMALIZE_WHITESPACE
+        e - 1 = 2 - \cfrac{1}{3 + \cfrac{1}{2 - \cfrac{1}{5 + \ddots}}};\allowbreak\quad
+        b_{n}\text{ repeating }(-, +);\allowbreak\quad \text{for }m \ge 0{:}\ a_{2m} =
+        2,\allowbreak\ a_{1+2m} = 2m + 3
+        """
+        mk = LATEX_BREAKABLE
+        cf = cf_markup(mk, self.a_prefix[:SHOWN_TERMS], self.signs)
         qp = self.quasi_polynomial
-        general = qp.latex() if qp is not None else text_latex(self.recurrence.formula())
-        cf = cf_latex(self.a_prefix[:SHOWN_TERMS], self.signs)
-        return f"{self._lhs_latex()} = {cf}" + (rf",\quad {general}")
+        general = general_term_markup(
+            mk, qp.latex() if qp is not None else None, self._recurrence_from()
+        )
+        statement = statement_markup(mk, self.signs, self.head, general)
+        return mk.row(self._lhs_markup(mk), mk.op("="), cf, mk.clause(), statement)
 
     def latex_block(self, shown: int = 5) -> str:
         r"""The conjecture for display: value = continued fraction (``shown`` terms), the
@@ -154,21 +206,40 @@ class Conjecture:
         >>> text.startswith(r"\begin{gathered}e - 1 = 2 - \cfrac{1}{3"), "1000 digits" in text
         (True, True)
         """
-        cf = cf_latex(self.a_prefix[:shown], self.signs)
+        return self._block(LATEX, shown)
+
+    def mathml_block(self, shown: int = 5) -> str:
+        """:meth:`latex_block` in presentation MathML (what Jupyter's HTML shows).
+
+        >>> example().mathml_block().count("<mtr>")  # three lines, two residue classes
+        5
+        """
+        return self._block(MATHML, shown)
+
+    def _block(self, mk: Markup, shown: int) -> str:
+        cf = cf_markup(mk, self.a_prefix[:shown], self.signs)
         qp = self.quasi_polynomial
         if qp is not None:
-            general = qp.cases_latex(self.recurrence.terms(qp.start))
+            general = cases_markup(mk, qp.start, qp.period, qp.polys, self.head)
         else:
-            general = self.recurrence.latex()
-        note = (
-            text_latex("signs ")
-            + signs_latex(self.signs)
-            + text_latex(
+            general = self.recurrence.mathml() if mk is MATHML else self.recurrence.latex()
+        note = mk.row(
+            mk.text("signs "),
+            signs_markup(mk, self.signs),
+            mk.text(
                 f" repeated; verified to {self.verified_digits} digits; "
                 f"{self.convergence_rate:.3g} digits per term; id {self.id}"
-            )
+            ),
         )
-        return gathered([f"{self._lhs_latex()} = {cf}", general, note])
+        return mk.lines([mk.row(self._lhs_markup(mk), mk.op("="), cf), general, note])
+
+    def _lhs_markup(self, mk: Markup) -> str:
+        """The left-hand side as MathML for :data:`~esma.notation.MATHML`, else as LaTeX."""
+        if mk is MATHML:
+            from esma.mathml import lhs_mathml
+
+            return lhs_mathml(self.lhs, self.constant)
+        return self._lhs_latex()
 
     def _lhs_latex(self) -> str:
         """LaTeX of the left-hand side: ``(x + 1)/(x - 1)`` becomes ``\\frac{e + 1}{e - 1}``, and
@@ -183,6 +254,10 @@ class Conjecture:
     def _repr_latex_(self) -> str:
         """Jupyter: the formula, a_n by residue class, the signs and the digits verified."""
         return f"$\\displaystyle {self.latex_block()}$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter (and any HTML front end): :meth:`_repr_latex_`'s block as MathML."""
+        return math_html(self.mathml_block())
 
     def __str__(self) -> str:
         return self.formula
@@ -333,7 +408,8 @@ def _int_list(record: dict, name: str) -> list[int]:
 
 
 def example() -> Conjecture:
-    """e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))) with signs (-, +), FACTS.md's worked example: a small
+    """e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))) with signs (-, +), a worked example of
+    the published reference's own tests: a small
     valid record for doctests, notebooks and tests.
 
     >>> example().a_prefix[:6]

@@ -46,7 +46,7 @@ def recurrence_latex(rec: Recurrence) -> str:
 
     >>> from esma.recurrence import Recurrence
     >>> print(recurrence_latex(Recurrence((1, -1, -1), 0, (0, 1))))
-    \begin{gathered}a_{n} = a_{n-1} + a_{n-2}\quad (n \ge 2) \\ a_{0}, \dots, a_{1} = 0, 1\end{gathered}
+    \begin{gathered}a_{n} = a_{n-1} + a_{n-2}\quad (n \ge 2) \\ a_{0}, a_{1} = 0, 1\end{gathered}
     """
     return rec.latex()
 

@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from esma.errors import InvalidParameter, PrecisionExhausted, check_int
-from esma.notation import cf_latex, cf_text, gathered, signs_latex, text_latex
+from esma.notation import LATEX, MATHML, Markup, cf_markup, cf_text, math_html, signs_markup
 from esma.signs import Signs, parse_signs
 
 #: Largest working precision (bits) an expansion may ask of its value before giving up. At 2**20
@@ -66,7 +66,7 @@ def initial_bits(terms: int) -> int:
     """A first working precision for ``terms`` terms.
 
     Cost is nearly flat up to ~2000 bits, e-type expansions use up to ~15 bits a term and
-    π-type ~3-4 (FACTS.md), so start generously and double on exhaustion.
+    π-type ~3-4 (measured on the project's prototypes), so start generously and double on exhaustion.
 
     >>> initial_bits(100), initial_bits(1000)
     (1600, 16000)
@@ -288,20 +288,38 @@ class Expansion:
         \begin{gathered}4 + \cfrac{1}{2 + \cfrac{1}{6 + \cfrac{1}{7}}} \\ a = 4, 2, 6, 7\quad
         \text{4 terms of an exact value, signs }(+)\text{ repeated}\end{gathered}
         """
+        return self._markup(LATEX, shown)
+
+    def mathml(self, shown: int = 8) -> str:
+        """The same as :meth:`latex`, in presentation MathML (what Jupyter's HTML shows).
+
+        >>> regular_cf(Fraction(415, 93)).mathml().count("<mfrac>")
+        3
+        """
+        return self._markup(MATHML, shown)
+
+    def _markup(self, mk: Markup, shown: int) -> str:
         terms = self.terms
         head = terms[:shown]
-        cf = cf_latex(head, self.signs, finite=self.complete and len(head) == len(terms))
-        listed = ", ".join(map(str, terms[:40])) + (r", \dots" if len(terms) > 40 else "")
+        cf = cf_markup(mk, head, self.signs, finite=self.complete and len(head) == len(terms))
+        listed = [mk.var("a"), mk.op("=")]
+        for i, t in enumerate(terms[:40]):
+            listed += ([mk.comma(breakable=False)] if i else []) + [mk.num(t)]
+        if len(terms) > 40:
+            listed += [mk.comma(breakable=False), mk.dots()]
         how = (
             f"{len(terms)} terms of an exact value"
             if self.bits == 0
             else f"{len(terms)} terms, all certified from {self.digits} digits"
         )
-        note = text_latex(f"{how}, signs ") + signs_latex(self.signs) + text_latex(" repeated")
-        return gathered([cf, f"a = {listed}\\quad {note}"])
+        note = mk.row(mk.text(f"{how}, signs "), signs_markup(mk, self.signs), mk.text(" repeated"))
+        return mk.lines([cf, mk.row(*listed, mk.quad(), note)])
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
+
+    def _repr_html_(self) -> str:
+        return math_html(self.mathml())
 
 
 def signed_expansion(

@@ -129,6 +129,26 @@ class Relation:
         constant = self.constant if self.constant.isidentifier() else shlex.quote(self.constant)
         return f"esma search {constant}{degree} --coeff {self.coeff}"
 
+    @property
+    def theorem(self) -> str | None:
+        """The classical theorem that proves the formulas of y a search finds (their proofs
+        are made as they are found, :mod:`esma.prove`), or None.
+
+        >>> Relation("mobius", "e", "(2*x + 1)/(x - 1)", "(2*e + 1)/(e - 1)", 2,
+        ...          (1, 2, -1, 1), 100, coeff=2).theorem
+        'Euler 1737'
+        """
+        from esma.prove import mobius_of_lhs
+        from esma.theorems import theorem_for, theorem_for_square
+
+        if self.constant is None:
+            return None
+        mapped = mobius_of_lhs(self.lhs)
+        if isinstance(mapped, str):
+            return None
+        found = (theorem_for_square if mapped[1] else theorem_for)(self.constant)
+        return None if found is None else found.citation
+
     def __str__(self) -> str:
         if self.kind == "quadratic":
             a, b, c = self.relation
@@ -149,6 +169,7 @@ class Relation:
             "relation": list(self.relation),
             "checked_digits": self.checked_digits,
             "search": self.search,
+            "theorem": self.theorem,
         }
 
 

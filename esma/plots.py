@@ -270,7 +270,9 @@ def plot_convergence(
     lhs : str
         An expression in x, when ``value`` is a name or expression.
     regular : bool
-        Also draw the regular continued fraction of the same number.
+        Also draw the regular continued fraction of the same number. With the all-plus period
+        the signed form *is* the regular continued fraction, so there is one curve, labelled
+        as both.
 
     Returns
     -------
@@ -279,6 +281,9 @@ def plot_convergence(
     >>> fig = plot_convergence("e", "-", 20, lhs="1/(x - 2)")
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['signs (-)', 'regular CF (+)']
+    >>> fig = plot_convergence("e", "+", 20, lhs="1/(x - 2)")
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['signs (+) = regular CF']
     """
     from esma.conjecture import Conjecture
     from esma.expansion import regular_cf, signed_expansion
@@ -300,8 +305,14 @@ def plot_convergence(
         signed = list(signed_expansion(y, period, terms).terms)
         title = getattr(y, "text", str(value))
     fig, ax = _new_axes(ax, (6.4, 3.6))
-    curves = [(f"signs {signs_latex(period)}", signed, period)]
-    if regular:
+    label = f"signs {signs_latex(period)}"
+    # All plus signs: the signed expansion is the regular continued fraction itself (a_n =
+    # floor(x_n) throughout), so a second curve would lie exactly on the first.
+    all_plus = all(s > 0 for s in period)
+    if regular and all_plus:
+        label += " = regular CF"
+    curves = [(label, signed, period)]
+    if regular and not all_plus:
         curves.append(("regular CF (+)", list(regular_cf(y, terms).terms), (1,)))
     for label, seq, sg in curves:
         digits = agreement_digits(y, seq, sg)

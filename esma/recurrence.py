@@ -27,11 +27,15 @@ from typing import Any
 
 from esma.errors import InvalidParameter, InvalidRecord, all_plain_ints, is_int
 from esma.notation import (
+    LATEX,
+    MATHML,
+    Markup,
+    cases_markup,
     closed_form_cases,
     closed_form_latex,
     closed_form_text,
-    gathered,
-    initial_terms_latex,
+    math_html,
+    recurrence_markup,
     recurrence_rhs,
 )
 
@@ -291,20 +295,31 @@ class Recurrence:
         r"""LaTeX: the recurrence, the initial terms and the closed form when there is one.
 
         >>> print(Recurrence((1, -2, 1), 0, (3, 5)).latex())
-        \begin{gathered}a_{n} = 2a_{n-1} - a_{n-2}\quad (n \ge 2) \\ a_{0}, \dots, a_{1} = 3, 5 \\ a_{m} = 2m + 3\quad (m \ge 0)\end{gathered}
+        \begin{gathered}a_{n} = 2a_{n-1} - a_{n-2}\quad (n \ge 2) \\ a_{0}, a_{1} = 3, 5 \\ a_{m} = 2m + 3\quad (m \ge 0)\end{gathered}
         """
-        rhs = self.right_side(latex=True)
-        lines = [f"a_{{n}} = {rhs}\\quad (n \\ge {self.start + self.order})"]
-        if self.initial:
-            lines.append(initial_terms_latex(self.initial))
+        return self._markup(LATEX)
+
+    def mathml(self) -> str:
+        """The same as :meth:`latex`, in presentation MathML (what Jupyter's HTML shows).
+
+        >>> Recurrence((1, -1, -1), 0, (0, 1)).mathml().count("<mtr>")
+        2
+        """
+        return self._markup(MATHML)
+
+    def _markup(self, mk: Markup) -> str:
         qp = self.quasi_polynomial()
+        closed = None
         # A constant closed form (a_n = c) says no more than the recurrence and its terms.
         if qp is not None and self.order > 0 and not (qp.period == 1 and len(qp.polys[0]) == 1):
-            lines.append(qp.cases_latex())
-        return gathered(lines)
+            closed = (qp.start, qp.period, qp.polys)
+        return recurrence_markup(mk, self.charpoly, self.start, self.initial, closed)
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
+
+    def _repr_html_(self) -> str:
+        return math_html(self.mathml())
 
 
 def _json_int(x: object) -> bool:
@@ -432,8 +447,8 @@ class QuasiPolynomial:
     >>> qp = QuasiPolynomial(1, 3, ((1,), (2, 2), (1,)))
     >>> [qp.term(n) for n in range(1, 10)]
     [1, 2, 1, 1, 4, 1, 1, 6, 1]
-    >>> qp.latex()
-    'a_{1+3m} = 1,\\\\ a_{2+3m} = 2m + 2,\\\\ a_{3+3m} = 1'
+    >>> print(qp.latex())
+    a_{1+3m} = 1,\\allowbreak\\ a_{2+3m} = 2m + 2,\\allowbreak\\ a_{3+3m} = 1
     """
 
     start: int
@@ -533,7 +548,8 @@ class QuasiPolynomial:
         return self._formula(var, offset)
 
     def latex(self) -> str:
-        r"""LaTeX, descending powers: ``a_{1+3m} = 1,\ a_{2+3m} = 2m + 2,\ a_{3+3m} = 1``.
+        r"""Inline LaTeX, descending powers, which may break between classes:
+        ``a_{1+3m} = 1,\allowbreak\ a_{2+3m} = 2m + 2, …``.
 
         >>> print(QuasiPolynomial(0, 1, ((0, Fraction(1, 2), Fraction(1, 2)),)).latex())
         a_{m} = \frac{1}{2}m^{2} + \frac{1}{2}m
@@ -562,6 +578,20 @@ class QuasiPolynomial:
         a_{n} = \begin{cases} 1 & n = 1 + 3m \\ 2m + 2 & n = 2 + 3m \\ 1 & n = 3 + 3m \end{cases}\quad (m \ge 0)
         """
         return closed_form_cases(self.start, self.period, self.polys, head)
+
+    def mathml(self, head: Sequence[int] = ()) -> str:
+        """:meth:`cases_latex` in presentation MathML (what Jupyter's HTML shows).
+
+        >>> QuasiPolynomial(1, 3, ((1,), (2, 2), (1,))).mathml().count("<mtr>")
+        3
+        """
+        return cases_markup(MATHML, self.start, self.period, self.polys, head)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.cases_latex()}$"
+
+    def _repr_html_(self) -> str:
+        return math_html(self.mathml())
 
 
 def _quasi_problem(start: Any, period: Any, polys: Any) -> str | tuple:

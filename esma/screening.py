@@ -16,7 +16,7 @@ partial quotients ran out, or an integer would have outgrown int64) the outcome 
 >>> from esma.transforms import canonical
 >>> cf = regular_cf(get_constant("e"), 80).terms
 >>> out = screen_mobius_block(cf, [canonical((-1, 1), (1,))], [(-1, 1), (-1,)], 30, 6)
->>> [o.status.name for o in out]                       # e - 1 with signs [-1, 1]: FACTS.md
+>>> [o.status.name for o in out]                       # e - 1 with signs [-1, 1]: 2, 3, 2, 5, …
 ['FLAGGED', 'REJECTED']
 >>> out[0].terms[:8]
 (2, 3, 2, 5, 2, 7, 2, 9)

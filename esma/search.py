@@ -15,8 +15,8 @@ workers. For each candidate (f, σ):
 
 >>> space = SearchSpace.create("e", coeff=1, periods=(1, 1), depth=60)
 >>> found = [c for chunk in range(space.total_chunks) for c in run_chunk(space, chunk).conjectures]
->>> found[1].formula
-'e = 2 + 1/(1 + 1/(2 + 1/(1 + …))), a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1'
+>>> print(found[1].formula)
+e = 2 + 1/(1 + 1/(2 + 1/(1 + …))); signs +; a(0) = 2; for m >= 0: a(1+3m) = 1, a(2+3m) = 2 + 2m, a(3+3m) = 1
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from esma.errors import check_int
 from esma.recurrence import Recurrence
 from esma.signs import Signs
 
-#: Approval never uses fewer digits than this (DESIGN.md: conjectures are approved to ≥ 1000).
+#: Approval never uses fewer digits than this (a conjecture is approved to ≥ 1000 digits, as
+#: README.md and conjectures/README.md state).
 MIN_DIGITS = 1000
 
 _LOG10_2 = math.log10(2)

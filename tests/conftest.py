@@ -80,7 +80,7 @@ def new_db(request, tmp_path):
 
 # -- conjectures -----------------------------------------------------------------------------
 
-#: e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + ...))): a_n = 2, 3, 2, 5, 2, 7, ... (FACTS.md, worked examples).
+#: e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + ...))): a_n = 2, 3, 2, 5, 2, 7, ... (the published reference's own tests).
 E_MINUS_1 = {
     "constant": "e",
     "lhs": "x - 1",

@@ -1,6 +1,6 @@
-"""The command-line contract of DESIGN.md: constants, expand, recurrence, search.
+"""The command-line contract (README.md): constants, expand, recurrence, search.
 
-Expected values: FACTS.md worked examples, and coth(1/6) = (e^(1/3)+1)/(e^(1/3)-1) =
+Expected values: worked examples of the published reference's own tests (e - 1 with signs [-1, 1] is 2, 3, 2, 5, ...), and coth(1/6) = (e^(1/3)+1)/(e^(1/3)-1) =
 [6; 18, 30, 42, ...] (a_n = 6(2n+1), Euler), which the published reference gets wrong from
 term 95 on.
 """

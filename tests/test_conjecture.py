@@ -1,6 +1,6 @@
 """The conjecture record: stable ids, round trips, rendering.
 
-The example is FACTS.md's e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (a_n = 2a_{n-2} - a_{n-4}).
+The example is e - 1 with signs [-1, 1], from the published reference's own tests: a = 2, 3, 2, 5, 2, 7, ... (a_n = 2a_{n-2} - a_{n-4}).
 """
 
 import dataclasses
@@ -38,7 +38,9 @@ def test_trusted_rebuild_renders_the_same(conj):
 
 
 def test_rendering(conj):
-    assert conj.formula == "e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))), a(2m) = 2, a(1+2m) = 3 + 2m"
+    assert conj.formula == (
+        "e - 1 = 2 - 1/(3 + 1/(2 - 1/(5 + …))); signs -+; for m >= 0: a(2m) = 2, a(1+2m) = 3 + 2m"
+    )
     assert r"\cfrac" in conj.latex and "a_{1+2m}" in conj.latex
     assert conj._repr_latex_().startswith("$")
 

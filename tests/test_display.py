@@ -7,6 +7,7 @@ import itertools
 import re
 import subprocess
 from fractions import Fraction
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
@@ -24,12 +25,12 @@ from esma.notation import cf_latex
 from esma.recurrence import QuasiPolynomial, Recurrence
 from esma.transforms import lhs_value
 
-# e = [2; 1, 2, 1, 1, 4, ...]: a_{1+3m} = 1, a_{2+3m} = 2 + 2m, a_{3+3m} = 1 (FACTS.md).
+# e = [2; 1, 2, 1, 1, 4, ...]: a_{1+3m} = 1, a_{2+3m} = 2 + 2m, a_{3+3m} = 1 (Euler 1737).
 E_REC = Recurrence(charpoly=(1, 0, 0, -2, 0, 0, 1), start=1, initial=(2, 1, 2, 1, 1, 4, 1))
 
 
 def _e_minus_one() -> Conjecture:
-    """e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (FACTS.md, worked examples)."""
+    """e - 1 with signs [-1, 1]: a = 2, 3, 2, 5, 2, 7, ... (the published reference's own tests)."""
     return dataclasses.replace(example(), verified_digits=1012, convergence_rate=1.9)
 
 
@@ -240,3 +241,125 @@ def test_plots_module_imports_no_matplotlib():
     code = "import sys, esma.plots, esma.display; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- _repr_html_ -------------------------------------------------------------------------------
+
+#: Presentation MathML elements the renderer may write (MathML Core, which browsers draw).
+MATHML_ELEMENTS = {
+    "math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mfrac", "msub", "msup", "msqrt",
+    "mtable", "mtr", "mtd",
+}  # fmt: skip
+
+
+class _Tree(HTMLParser):
+    """Checks that every element is closed in order and collects the text of each kind."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+        self.numbers: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.stack.append(tag)
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack.pop() == tag, f"</{tag}> closes nothing open"
+
+    def handle_startendtag(self, tag, attrs):
+        raise AssertionError(f"<{tag}/>: MathML in HTML has no self-closing elements")
+
+    def handle_data(self, data):
+        assert self.stack, f"text {data!r} outside <math>"
+        if self.stack[-1] == "mn":
+            self.numbers.append(data)
+        self.text.append(data)
+
+
+def _parse_html(markup: str) -> _Tree:
+    tree = _Tree()
+    tree.feed(markup)
+    tree.close()
+    assert not tree.stack, f"unclosed: {tree.stack}"
+    assert tree.tags[0] == "math" and markup.startswith('<math display="block">')
+    assert set(tree.tags) <= MATHML_ELEMENTS, set(tree.tags) - MATHML_ELEMENTS
+    return tree
+
+
+def _numbers(values) -> list[str]:
+    return [str(abs(v)) for v in values]
+
+
+def test_expansion_repr_html_lists_every_term():
+    exp = signed_expansion(get_constant("e"), "+-", 12)
+    tree = _parse_html(exp._repr_html_())
+    shown = tree.numbers[: 2 * 8 - 1 : 2]  # the fraction's terms, between its numerators 1
+    assert shown == _numbers(exp.terms[:8])
+    assert tree.numbers[-12:] == _numbers(exp.terms)  # then every term, listed
+    assert f"certified from {exp.digits} digits" in "".join(tree.text)
+
+
+def test_recurrence_repr_html_has_recurrence_initial_terms_and_cases():
+    tree = _parse_html(E_REC._repr_html_())
+    assert tree.tags.count("mtr") == 3 + 3  # three lines; a cases block of three classes
+    assert "".join(tree.text).startswith("an=2\u2062an−3−an−6(n≥7)")
+    assert "a0,…,a6=2,1,2,1,1,4,1" in "".join(tree.text)
+
+
+def test_quasi_polynomial_repr_html_and_latex():
+    qp = QuasiPolynomial(1, 3, ((1,), (2, 2), (1,)))
+    tree = _parse_html(qp._repr_html_())
+    text = "".join(tree.text)
+    assert text.startswith("an=") and "2\u2062m+2" in text  # 2m + 2, invisible times
+    for j in range(3):
+        assert f"n={1 + j}+3\u2062m" in text
+    assert "(m≥0)" in text
+    assert qp._repr_latex_() == f"$\\displaystyle {qp.cases_latex()}$"
+
+
+def test_conjecture_repr_html_states_the_head_closed_form_signs_and_digits():
+    conj = Conjecture(
+        constant="e",
+        lhs="x",
+        lhs_value="2.718281828459045235360",
+        signs=(1,),
+        a_prefix=tuple(E_REC.terms(30)),
+        recurrence=E_REC,
+        verified_digits=1000,
+        convergence_rate=1.0,
+    )
+    tree = _parse_html(conj._repr_html_())
+    text = "".join(tree.text)
+    assert text.startswith("e=2+1")
+    assert "a0=2" in text  # the irregular head
+    assert "signs\u00a0(+)\u00a0repeated; verified to 1000 digits" in text
+    assert conj.id in text
+    # the same three lines as the LaTeX block: fraction, general term (3 classes), note
+    assert tree.tags.count("mtr") == 3 + 3 and conj.latex_block().count(r"\cfrac") == 4
+
+
+def test_repr_html_of_a_record_whose_names_esma_cannot_parse():
+    record = _e_minus_one().to_dict() | {"constant": "my<const>"}
+    del record["id"]
+    tree = _parse_html(Conjecture.from_dict(record)._repr_html_())
+    assert "".join(tree.text).startswith("(my<const>) - 1=2")  # escaped, then parsed back
+
+
+def test_plot_convergence_draws_two_different_curves_or_says_they_are_one(mpl):
+    """Notebook 03 drew two identical curves: its best record had the period +, whose signed
+    expansion is the regular continued fraction itself. Such a record now gets one curve,
+    labelled as both; a record with a minus sign gets two curves that differ."""
+    from esma.plots import plot_convergence
+
+    rec = Recurrence(
+        charpoly=(1, -2, 1), start=0, initial=(2, 6)
+    )  # (e + 1)/(e - 1) = [2; 6, 10, …]
+    plus = Conjecture("e", "(x + 1)/(x - 1)", "2.16395341373865284877", (1,),
+                      tuple(rec.terms(30)), rec, 1000, 5.56)  # fmt: skip
+    lines = plot_convergence(plus, terms=12).axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["signs (+) = regular CF"]
+    two = plot_convergence(_e_minus_one(), terms=12).axes[0].get_lines()
+    assert len(two) == 2 and list(two[0].get_ydata()) != list(two[1].get_ydata())

@@ -1,6 +1,6 @@
 """Exports (JSONL, CSV, LaTeX, Markdown), the JSONL reader, and the database commands of the CLI.
 
-Expected values come from the writers' contracts in DESIGN.md (canonical JSONL: sorted keys, one
+Expected values come from the writers' contracts in README.md (canonical JSONL: sorted keys, one
 record a line, sorted by id) and from the conjectures each test builds itself.
 """
 

@@ -39,6 +39,7 @@ VALUES = {
     "(e**2 + 1)/(e - 2)": lambda: (mpmath.e**2 + 1) / (mpmath.e - 2),
     "(e**2 + e + 1)/(2*e**2 - 1)": lambda: (mpmath.e**2 + mpmath.e + 1) / (2 * mpmath.e**2 - 1),
     "(exp(3) + 2)/(exp(3) - 1)": lambda: (mpmath.exp(3) + 2) / (mpmath.exp(3) - 1),
+    "(e**2 + 1)/(e**2 - 2)": lambda: (mpmath.e**2 + 1) / (mpmath.e**2 - 2),
 }
 
 
@@ -225,7 +226,22 @@ def test_to_dict_fields():
         "relation": [1, 2, -1, 1],
         "checked_digits": 100,
         "search": "esma search e --coeff 2",
+        "theorem": "Euler 1737",
     }
+
+
+def test_theorem_only_where_esma_can_prove():
+    e, _ = number("(2*e + 1)/(e - 1)")
+    assert identify(e).relations[0].theorem == "Euler 1737"
+    # A degree-2 map of e that is a Möbius map of e**2 is proved through e**2's theorem; one
+    # that is not stays unprovable.
+    square, _ = number("(e**2 + 1)/(e**2 - 2)")
+    [relation] = identify(square, ["e"], degree=2).relations
+    assert relation.kind == "rational" and relation.theorem is not None
+    other, _ = number("(e**2 + 1)/(e - 2)")
+    assert [r.theorem for r in identify(other, ["e"], degree=2).relations] == [None]
+    pi, _ = number("4/pi + 1")
+    assert [r.theorem for r in identify(pi).relations] == [None]
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -249,6 +265,7 @@ def test_cli_identify_text_and_json(run, tmp_path):
     assert result.output.splitlines() == [
         "y = (2*e + 1)/(e - 1)  height 2, checked to 100 digits",
         "  formulas: esma search e --coeff 2",
+        "  provable: Euler 1737; the search proves what it finds",
     ]
     f = tmp_path / "y.txt"
     f.write_text(text[:50] + "\n" + text[50:] + "\n")

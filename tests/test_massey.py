@@ -169,7 +169,7 @@ def test_kernel_runs_without_jit():
 
 
 def test_berlekamp_massey_fibonacci_and_e():
-    """Fibonacci: 1 - z - z^2 (classical). e's regular CF [2; 1, 2, 1, 1, 4, ...] (FACTS.md):
+    """Fibonacci: 1 - z - z^2 (classical). e's regular CF [2; 1, 2, 1, 1, 4, ...] (Euler):
     complexity 7 with connection 1 - 2 z^3 + z^6, i.e. one irregular head term."""
     assert berlekamp_massey([0, 1, 1, 2, 3, 5, 8, 13], 101) == ModularLFSR((1, 100, 100), 2, 101)
     e = [2] + [x for k in range(1, 12) for x in (1, 2 * k, 1)]

@@ -2,7 +2,8 @@
 cluster, stores the same records in the same order; a worker killed mid-run costs nothing.
 
 Expected values: the serial run of the same search (SerialExecutor, i.e. ``--jobs 1``) is the
-oracle for every other executor; DESIGN.md says the records are identical whatever runs them.
+oracle for every other executor; the records must be identical whatever runs them
+(README.md, "Scale").
 """
 
 from __future__ import annotations

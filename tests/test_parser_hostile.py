@@ -2,7 +2,8 @@
 
 Each case names a word of the expected message, so a rejection is known to come from the check
 meant for it (not from an accident further down). The strings are classic Python sandbox escapes
-(the ones FACTS.md records escaping ``sympify``), resource bombs, and plain mistakes.
+(``sympify`` and ``parse_expr`` evaluate their input with ``eval``, as SymPy's documentation
+warns, and such strings escape restricted globals), resource bombs, and plain mistakes.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ def test_random_moebius_candidates_match_exact_path(constant, seed):
     the kernel reaches is esma.search.screen's, terms included. With screening_cf's prefix none
     is left undecided, and each constant yields flagged as well as rejected candidates (φ and √2
     are quadratic, so all their expansions are eventually periodic; π's all-minus expansions hide
-    runs of 2s that fool a short prefix, FACTS.md)."""
+    runs of 2s that fool a short prefix: conjectures/README.md, "Negative results")."""
     maps, signs = _random_candidates(seed, 100, 6)
     out = screen_mobius_block(_cf(constant), maps, signs, DEPTH, BOUND)
     assert len(out) == 600
@@ -131,7 +131,7 @@ def test_small_limit_leaves_undecided_but_never_wrong():
 
 
 def test_known_expansions_of_e():
-    """FACTS.md worked examples: e - 1 with signs [-1, 1] is 2, 3, 2, 5, 2, 7, …;
+    """Worked examples of the published reference's own tests: e - 1 with signs [-1, 1] is 2, 3, 2, 5, 2, 7, …;
     e/(e - 1) with [1, -1] is 1, 2, 3, 2, 5, 2, 7, … (a_n = 2a_{n-2} - a_{n-4});
     e/(e - 2) with [1] is 3, 1, 3, 1, 1, 1, 3, 3, 3, 1, 3, 1, … (charpoly 1 - z³ - z⁶ + z⁹, so
     L = 9 counting the irregular head)."""

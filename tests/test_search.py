@@ -1,7 +1,7 @@
 """The ESMA search: screen, recurrence, approve.
 
-Expected results come from FACTS.md (the published reference's own examples and its measured
-shortfall) and from classical continued fractions (Euler's e, Lambert's cot 1, the Bessel ratio
+Expected results come from the published reference's own tests, its shortfall as the
+maintainers measured it (conjectures/README.md, "Comparison with the published reference"), and from classical continued fractions (Euler's e, Lambert's cot 1, the Bessel ratio
 I0(2)/I1(2) = [1; 2, 3, 4, ...]). Every conjecture produced here is re-verified at 2000 digits by
 an independent route: sympy + mpmath for the value, backward evaluation for the fraction.
 """
@@ -36,7 +36,7 @@ def by_formula(conjectures, lhs, signs):
 
 
 def test_reference_results_for_e_are_found(e_length2):
-    """FACTS.md worked examples, which the reference also finds."""
+    """Worked examples of the published reference's own tests, which the reference also finds."""
     (c,) = by_formula(e_length2, "x/(x - 1)", (1, -1))
     assert c.a_prefix[:7] == (1, 2, 3, 2, 5, 2, 7)
     assert c.recurrence.charpoly == (1, 0, -2, 0, 1)
@@ -56,8 +56,8 @@ def test_e_irregular_head_is_not_lost(e_length2):
 
 
 def test_e_finds_many_more_values_than_the_reference(e_length2):
-    """FACTS.md: seeding with the first L terms gives ~83 distinct values where the reference
-    finds 13 (length-2 periods; our primitive periods 1-2 cover the same sign sequences)."""
+    """Seeding with the first L terms gives ~83 distinct values where the reference finds 13
+    (conjectures/README.md, "Comparison with the published reference" (length-2 periods; our primitive periods 1-2 cover the same sign sequences)."""
     values = {c.lhs for c in e_length2}
     assert len(values) >= 83
     zero_head = [c for c in e_length2 if c.a_prefix[0] == 0]
@@ -125,7 +125,7 @@ def default_results():
 
 @pytest.mark.parametrize("constant", ["pi", "zeta3", "log2", "catalan"])
 def test_no_conjectures_for_constants_without_known_formulas(constant):
-    """Degree 1, coef 2, periods 1-3, depth 100: nothing, as FACTS.md reports (L ~ n/2)."""
+    """Degree 1, coef 2, periods 1-3, depth 100: nothing (L ~ n/2; conjectures/README.md, "Negative results")."""
     space = SearchSpace.create(constant, degree=1, coeff=2, periods="1-3", depth=100)
     results = [run_chunk(space, i) for i in range(space.total_chunks)]
     assert sum(len(r.conjectures) for r in results) == 0

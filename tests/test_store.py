@@ -1,7 +1,7 @@
 """The conjecture database, on SQLite and (with ESMA_TEST_POSTGRES_URL) PostgreSQL.
 
 Expected values come from the operations themselves: what a test writes is what it must read
-back; the e - 1 conjecture of conftest.py is FACTS.md's worked example.
+back; the e - 1 conjecture of conftest.py is a worked example of the published reference's own tests.
 """
 
 from __future__ import annotations

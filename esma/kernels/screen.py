@@ -15,7 +15,7 @@ Status codes (the same in both twins; :mod:`esma.screening` names them): 0 rejec
 >>> signs = np.array([[-1, 1]], dtype=np.int64)
 >>> status, L, terms = screen_block(maps, signs, np.array([2]), cf, np.array([21]),
 ...                                 12, 4, 101, 2**60)
->>> int(status[0]), int(L[0]), terms[0].tolist()          # FACTS.md: e - 1 with signs [-1, 1]
+>>> int(status[0]), int(L[0]), terms[0].tolist()          # e - 1 = 2 - 1/(3 + 1/(2 - …)), signs [-1, 1]
 (1, 4, [2, 3, 2, 5, 2, 7, 2, 9, 2, 11, 2, 13])
 >>> screen_block_py(maps, signs, [2], cf, [21], 12, 4, 101, None)[0]
 [1]

@@ -26,6 +26,7 @@ small part of its time, so it stays on Python ints.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import sys
@@ -119,4 +120,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # for --help
     main()

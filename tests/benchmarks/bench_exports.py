@@ -12,6 +12,7 @@ reported as such::
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import resource
@@ -107,4 +108,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # for --help
     main()

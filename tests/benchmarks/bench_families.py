@@ -46,7 +46,7 @@ def median_time(fn, repeat: int, *, cold: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
     args = parser.parse_args()
     repeat = 3 if args.quick else 7

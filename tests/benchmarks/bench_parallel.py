@@ -46,6 +46,8 @@ def forget_memos() -> None:
         recurrence._fit_quasi,
         recurrence._cyclotomic_structure,
         notation.poly_text,
+        notation.poly_markup,
+        notation.latex_text,
         constants.lhs_latex,
     ):
         memo.cache_clear()
@@ -70,7 +72,7 @@ def timed_run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small workload")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (median reported)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster")

@@ -120,7 +120,7 @@ def bm_rows(repeats: int, seed: int) -> list[tuple]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--sample", type=int, default=300, help="exact-path sample size")
     parser.add_argument("--seed", type=int, default=2024)

@@ -9,6 +9,7 @@ Medians of 3 wall-clock runs in one process.
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
@@ -41,4 +42,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # for --help
     main()

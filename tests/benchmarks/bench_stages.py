@@ -155,7 +155,7 @@ def search_rows(repeat: int, quick: bool) -> list[tuple[str, str, str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no degree-2 search")
     parser.add_argument("--repeat", type=int, default=None, help="repeats per measurement")
     args = parser.parse_args()
