@@ -104,10 +104,13 @@ def evaluate(expr: Expr, bits: int, env: Mapping[str, flint.arb] | None = None) 
     prec = bits + GUARD_BITS
     cap = precision_cap(bits)
     while True:
+        evaluator = _Evaluator(values)
         try:
             with working_precision(prec):
-                ball = _Evaluator(values).ball(expr)
+                ball = evaluator.ball(expr)
         except _Ambiguous as ambiguous:
+            if prec >= cap:
+                cap = _widened_cap(cap, bits, evaluator)
             if prec >= cap:
                 if ambiguous.undefined:
                     raise InvalidExpression(ambiguous.message) from None
@@ -124,11 +127,23 @@ def evaluate(expr: Expr, bits: int, env: Mapping[str, flint.arb] | None = None) 
             if accurate:
                 return ball
             if prec >= cap:
+                cap = _widened_cap(cap, bits, evaluator)
+            if prec >= cap:
                 raise PrecisionExhausted(
                     f"'{_text(expr)}' is zero or too close to zero to "
                     f"certify {bits} bits at {prec} bits of working precision"
                 )
         prec = min(2 * prec, cap)
+
+
+def _widened_cap(cap: int, bits: int, evaluator: _Evaluator) -> int:
+    """The precision cap, raised by the size (in bits) of the largest terms added or subtracted.
+
+    A sum whose terms cancel (``exp(100000) - exp(100000) + pi`` is π) needs as many more bits
+    as its terms have before the result: exp(100000) is about 2^144,270, so certifying even 64
+    bits of the difference takes ~144,000 bits of working precision, far past the usual cap.
+    """
+    return max(cap, min(precision_cap(bits) + evaluator.summand_bits, MAX_BITS))
 
 
 def evaluate_once(expr: Expr, prec: int, env: Mapping[str, flint.arb] | None = None) -> flint.arb:
@@ -181,6 +196,12 @@ _REFUSED = (ArithmeticError, ValueError, RecursionError, MemoryError)
 
 def _refused_by_library(expr: Expr, error: Exception) -> InvalidExpression:
     return InvalidExpression(f"cannot evaluate '{_text(expr)}': {type(error).__name__}")
+
+
+def _exponent(ball: flint.arb) -> int:
+    """About log2 |ball| (of its midpoint), 0 for a ball around 0."""
+    man, exp = ball.mid().man_exp()
+    return max(int(exp) + int(man).bit_length(), 0) if man else 0
 
 
 def check_bits(bits: object, label: str) -> int:
@@ -257,6 +278,8 @@ class _Evaluator:
 
     def __init__(self, env: Mapping[str, Any]) -> None:
         self.env = env
+        # Binary exponent of the largest term of a sum or difference met (see _widened_cap).
+        self.summand_bits = 0
 
     def ball(self, expr: Expr) -> flint.arb:
         from flint import arb, fmpq
@@ -275,10 +298,9 @@ class _Evaluator:
         if op == "**":
             return self._power(expr, left, Fraction(args[1].args[0]))
         right = self.ball(args[1])
-        if op == "+":
-            return left + right
-        if op == "-":
-            return left - right
+        if op in ("+", "-"):
+            self.summand_bits = max(self.summand_bits, _exponent(left), _exponent(right))
+            return left + right if op == "+" else left - right
         if op == "*":
             return left * right
         self._nonzero(right, expr, "the denominator")
