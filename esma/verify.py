@@ -62,8 +62,9 @@ class Approval:
 
 @dataclass(frozen=True)
 class TooSlow:
-    """A continued fraction that agrees with the value as far as it was followed, but converges
-    too slowly to reach the digits asked within ``terms`` terms: neither approved nor refuted.
+    """A continued fraction that converges geometrically and agrees with the value as far as it
+    was followed (more than 40 digits), but too slowly to reach the digits asked within
+    ``terms`` terms: neither approved nor refuted.
 
     Attributes
     ----------
@@ -173,6 +174,11 @@ def judge(
                 return None
             if kind is _GIVE_UP:
                 break
+        if spacing <= 40:
+            # After thousands of terms consecutive convergents still differ in the first 40
+            # digits: no geometric convergence (a run of 2s under minus signs tends to its
+            # limit like 1/n), nothing to approve and nothing to report.
+            return None
         # Still agreeing with y at the cap: the fraction converges, slowly. Follow it as far as
         # its rate so far says it needs (+10%), within SLOW_FACTOR times the first cap.
         wanted = math.ceil(1.1 * n * need / max(total, 1))
