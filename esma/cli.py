@@ -371,9 +371,7 @@ def search_cmd(
     """
     from esma.parallel import executor_for
     from esma.report import SearchReporter, print_conjectures
-    from esma.runs import resume_search
     from esma.search import SearchSpace
-    from esma.store import Store
 
     space = SearchSpace.create(
         constant,
@@ -391,6 +389,10 @@ def search_cmd(
         # Local workers (their zygote) start now, before the database is opened: they load the
         # kernels while this process lists the left-hand sides and opens the store.
         executor.start()
+        # Imported only now: SQLAlchemy takes longer to import than the zygote takes to fork.
+        from esma.runs import resume_search
+        from esma.store import Store
+
         if _compiles_kernels(executor, space):
             reporter.note("compiling numba kernels (first run only: they are cached for the next)")
         try:

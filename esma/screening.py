@@ -237,8 +237,6 @@ def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[in
     >>> screening_cf(get_constant("pi"), 8)[:5]
     (3, 7, 15, 1, 292)
     """
-    import gmpy2
-
     from esma.expansion import initial_bits, interval_source
 
     depth = check_int("depth", depth, 1, MAX_DEPTH)
@@ -251,9 +249,15 @@ def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[in
         # |value - p_k/q_k| < 1/q_k², so q_k² > 2**bits pins value to the target precision.
         lo, hi, den = source(work)
         # esma.expansion.interval_cf's Euclid on both ends, written out here with the stop test
-        # on q (a generator per value costs a fifth of this loop), on GMP integers: 1.3-1.5
-        # times Python's at these sizes (tests/benchmarks/bench_bigint.py).
-        n_lo, d_lo, n_hi = gmpy2.mpz(lo), gmpy2.mpz(den), gmpy2.mpz(hi)
+        # on q (a generator per value costs a fifth of this loop), on GMP integers past ~2,000
+        # bits: 1.3-1.5 times Python's there (tests/benchmarks/bench_bigint.py), slower below,
+        # where importing gmpy2 would also cost a small search more than it saves.
+        if work > 2048:
+            import gmpy2
+
+            n_lo, d_lo, n_hi = gmpy2.mpz(lo), gmpy2.mpz(den), gmpy2.mpz(hi)
+        else:
+            n_lo, d_lo, n_hi = lo, den, hi
         d_hi = d_lo
         while d_lo and d_hi:
             a, r_lo = divmod(n_lo, d_lo)
