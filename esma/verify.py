@@ -296,6 +296,10 @@ class _Walk:
     #: Terms generated per kernel call: most approvals stop after a few hundred.
     CHUNK = 512
 
+    #: Past 2**STATE_SHIFT bits, the state of one block in (bits >> STATE_SHIFT) is kept for
+    #: :meth:`bits_at` (see :meth:`__iter__`).
+    STATE_SHIFT = 16
+
     def __init__(self, tail: Recurrence, signs: Signs, need: int, max_terms: int):
         self.signs, self.need, self.max_terms = signs, need, max_terms
         self._tail = tail
@@ -326,7 +330,7 @@ class _Walk:
             # states held stay near 2^16 bits a block (a million digits: tens of MB, not GB),
             # and a step back costs about as much as the blocks being walked.
             since += 1
-            if since > widest >> 16:
+            if since > widest >> self.STATE_SHIFT:
                 self._starts.append(k)
                 self._states.append((q_prev, q))
                 since = 0

@@ -161,3 +161,50 @@ def test_complete_only_when_the_expansion_ended():
     assert signed_expansion(Fraction(415, 93), "+", 10).complete
     assert r"\ddots" in signed_expansion(Fraction(415, 93), "+", 3).latex()
     assert not signed_expansion(Surd(0, 2, 1), "+", 5).complete
+
+
+def _matrix_terms(value, signs, count, bits):
+    """The expansion as esma computed it before carrying the interval's ends: x_n's ends
+    recomputed from the matrix (p, q, r, s) and y's interval for every term. Returns the terms
+    and the precision used, for comparison with the remainder form."""
+    lo, hi, shift = value.bounds(bits)
+    den = 1 << shift
+    p, q, r, s = 1, 0, 0, 1
+    out = []
+    while len(out) < count:
+        b = signs[len(out) % len(signs)]
+        while True:
+            n_lo, d_lo = p * lo + q * den, r * lo + s * den
+            n_hi, d_hi = p * hi + q * den, r * hi + s * den
+            if d_lo and d_hi and (d_lo > 0) == (d_hi > 0):
+                if b > 0:
+                    t_lo, t_hi = n_lo // d_lo, n_hi // d_hi
+                else:
+                    t_lo, t_hi = -((-n_lo) // d_lo), -((-n_hi) // d_hi)
+                if t_lo == t_hi:
+                    break
+            bits *= 2
+            lo, hi, shift = value.bounds(bits)
+            den = 1 << shift
+        out.append(t_lo)
+        p, q, r, s = b * r, b * s, p - t_lo * r, q - t_lo * s
+    return out, bits
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(-30, 30),
+    st.integers(2, 300),
+    st.integers(1, 9),
+    sign_periods,
+    st.integers(0, 2**32),
+)
+def test_remainder_form_equals_the_matrix_form(p, d, q, signs, seed):
+    """Carrying x_n's values at the interval's two ends from term to term (linear steps) gives
+    the terms, and asks for more precision at the same terms, as recomputing them from the
+    matrix did (four products of growing numbers a term)."""
+    if isqrt(d) ** 2 == d:
+        return
+    got = signed_expansion(Surd(p, d, q, jitter=random.Random(seed)), signs, 120, bits=64)
+    terms, bits = _matrix_terms(Surd(p, d, q, jitter=random.Random(seed)), signs, 120, 64)
+    assert list(got.terms) == terms and got.bits == bits

@@ -359,3 +359,24 @@ def test_a_finished_trace_keeps_no_walk(e_conjectures):
     assert approve(lhs_value("e", conj.lhs), conj.recurrence, conj.signs) is not None
     (trace,) = verify._traces().values()
     assert trace._more is None and trace.events[-1][0] == "final"
+
+
+@pytest.mark.parametrize(
+    "lhs, signs", [("x - 1", (-1, 1)), ("1/x", (1,)), ("(x + 1)/(x - 1)", (1,))]
+)
+def test_sparse_walk_states_give_the_dense_result(monkeypatch, lhs, signs):
+    """Past 2^16 bits the convergents' walk keeps one state in (bits >> 16) blocks, for memory;
+    the digits, terms and rate are those of keeping every block's state."""
+    import esma.verify as verify
+    from esma.expansion import signed_expansion
+    from esma.massey import find_recurrence
+    from esma.transforms import lhs_value
+
+    y = lhs_value("e", lhs)
+    rec = find_recurrence(signed_expansion(y, signs, 80).terms)
+    verify._traces().clear()
+    sparse = verify.approve(y, rec, signs, digits=60_000)
+    monkeypatch.setattr(verify._Walk, "STATE_SHIFT", 62)  # every state kept
+    verify._traces().clear()
+    dense = verify.approve(y, rec, signs, digits=60_000)
+    assert sparse == dense and sparse.digits >= 60_000

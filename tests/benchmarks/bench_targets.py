@@ -5,6 +5,7 @@ Run from the repository root:
     python tests/benchmarks/bench_targets.py                 # every row, 3 runs each (~25 min)
     python tests/benchmarks/bench_targets.py --quick         # the small rows only (~3 min)
     python tests/benchmarks/bench_targets.py --before REF    # compare with another commit
+    python tests/benchmarks/bench_targets.py --growth        # how the cost grows (~3 min)
 
 "Before" is the git ref ``--before`` (default ``main``), unpacked with ``git archive`` into a
 temporary folder; "after" is this working tree. Each row runs ``python -m esma search ...`` as a
@@ -215,6 +216,40 @@ def measure(row: Row, trees: dict[str, Path], repeat: int) -> None:
         }
 
 
+#: How a search's cost grows: one parameter varied at a time from e, degree 1, |coef| <= 2,
+#: periods 1-4, depth 100 (``--growth``; --jobs 1 --no-prove, so that the numbers are the
+#: search's own work on one core).
+GROWTH = [
+    ("coefficient bound", [f"e --coeff {c} --periods 1-4" for c in (1, 2, 3, 4)]),
+    ("sign periods", [f"e --coeff 2 --periods 1-{b}" for b in (2, 3, 4, 5, 6)]),
+    ("degree", [f"e --degree {d} --coeff 2 --periods 1-4" for d in (1, 2, 3)]),
+    ("depth", [f"e --coeff 2 --periods 1-4 --depth {n}" for n in (50, 100, 200, 400, 800)]),
+    ("a constant without formulas", [f"pi --coeff {c} --periods 1-4" for c in (2, 3, 4)]),
+]
+
+
+def growth(repeat: int) -> None:
+    """Print the growth table: candidates, approvals, CPU seconds and µs per candidate."""
+    print(
+        "| varied | search (`--jobs 1 --no-prove`) | candidates | approved | CPU s | µs/candidate |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    for varied, searches in GROWTH:
+        for args in searches:
+            run_once(ROOT, args + " --no-prove", 1, None, False)  # warm
+            runs = [run_once(ROOT, args + " --no-prove", 1, None, False) for _ in range(repeat)]
+            cpu = statistics.median(r["cpu"] for r in runs)
+            summary = runs[-1]["summary"]
+            words = summary.replace(",", "").split()
+            screened = int(words[words.index("candidates") - 3])
+            approved = int(words[words.index("approved") - 1])
+            print(
+                f"| {varied} | `{args}` | {screened:,} | {approved:,} | {cpu:.2f} "
+                f"| {cpu / screened * 1e6:,.0f} |"
+            )
+            varied = ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default="main", help="git ref to compare with (default main)")
@@ -222,7 +257,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the large searches")
     parser.add_argument("--only-after", action="store_true", help="measure this tree only")
     parser.add_argument("--rows", default="", help="comma-separated row numbers (1-based)")
+    parser.add_argument(
+        "--growth", action="store_true", help="print how the cost grows instead (this tree)"
+    )
     args = parser.parse_args()
+    if args.growth:
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}\n")
+        growth(args.repeat)
+        return
     rows = [r for r in ROWS if not (args.quick and r.large)]
     if args.rows:
         chosen = {int(k) for k in args.rows.split(",")}
