@@ -995,12 +995,14 @@ def families_cmd(constant, db, only_new, as_json) -> None:
 def _open_for_families(db: str | None):
     """The database, opened for writing when it can be (to store the families of records not
     placed yet), else read-only."""
+    from esma.dialects import dialect_for
     from esma.store import Store
 
     try:
-        return Store.open(db, create=False, durable=True)
-    except StoreError:
+        dialect_for(db).check(read_only=False, create=False)
+    except StoreError:  # a file that cannot be written (missing ones are refused below)
         return Store.open(db, read_only=True)
+    return Store.open(db, create=False, durable=True)
 
 
 # -- numbers given by their digits ----------------------------------------------------------------
