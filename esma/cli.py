@@ -729,6 +729,16 @@ def export_cmd(
         count = write_records_jsonl(_stored(db, constant, records=True), buf)
     elif fmt == "latex":
         count = write_latex(_stored(db, constant), buf, standalone=standalone)
+    elif fmt == "html":  # one row per family, its other members folded
+        from esma.familystore import current_families
+        from esma.htmlpage import family_groups, write_html
+        from esma.store import Store
+
+        with Store.open(db, read_only=True) as store:
+            chosen = _canonical_constant(constant)
+            conjectures = store.conjectures(chosen)
+            fams = current_families(store, chosen)
+        count = write_html(conjectures, buf, groups=family_groups(fams, conjectures))
     else:
         count = FORMATS[fmt](_stored(db, constant), buf)
     if output is None or output == "-":
@@ -948,7 +958,14 @@ def check_cmd(files: tuple[str, ...]) -> None:
     "--new", "only_new", is_flag=True, help="Only families not in esma's classical library."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per family.")
-def families_cmd(constant, db, only_new, as_json) -> None:
+@click.option(
+    "--md",
+    "as_markdown",
+    is_flag=True,
+    help="Print a Markdown page: the funnel per constant (records, proved, values, value "
+    "classes, families, new), then each constant's families, new ones fastest first.",
+)
+def families_cmd(constant, db, only_new, as_json, as_markdown) -> None:
     """List the families of formulas: the continued fractions that really differ.
 
     Two records are one family when their pairs (a_n, b_n) agree from some index on, up to a
@@ -965,10 +982,13 @@ def families_cmd(constant, db, only_new, as_json) -> None:
     Example:
       esma families --constant e --new
       esma families --json > families.jsonl
+      esma families --md > families.md
     """
     from esma.familystore import current_families, place_families
-    from esma.listing import family_lines
+    from esma.listing import families_markdown, family_lines
 
+    if as_json and as_markdown:
+        raise click.UsageError("--json and --md are two formats: give one")
     with _open_for_families(db) as store:
         if not store.read_only and store.unplaced_constants():
             place_families(store)
@@ -978,6 +998,10 @@ def families_cmd(constant, db, only_new, as_json) -> None:
         if as_json:
             for fam in fams:
                 _print_json(fam.to_dict())
+            return
+        if as_markdown:
+            records = store.records_of(m.id for f in fams for m in f.members)
+            click.echo(families_markdown(fams, records), nl=False)
             return
         reps = store.records_of(f.representative for f in fams)
     if not fams:
