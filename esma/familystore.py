@@ -28,7 +28,7 @@ Placing is incremental and gives exactly the families computed from scratch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,12 +58,15 @@ class Placed:
         The constants whose families were updated.
     skipped : tuple of (str, str)
         Records that could not be placed (id, reason); they stay unplaced.
+    current : tuple of Family
+        Every family of the constants updated, as now stored (in :func:`family_order`).
     """
 
     records: int = 0
     families: int = 0
     constants: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
+    current: tuple[Family, ...] = ()
 
 
 def family_order(fam: Family) -> tuple:
@@ -72,7 +75,12 @@ def family_order(fam: Family) -> tuple:
     return (fam.constant, fam.kind != "new", fam.members[0].rank)
 
 
-def place_families(store: Store, constants: Iterable[str] | None = None) -> Placed:
+def place_families(
+    store: Store,
+    constants: Iterable[str] | None = None,
+    *,
+    known: Mapping[str, dict[str, Any]] | None = None,
+) -> Placed:
     """Place the stored records that are in no family yet, and store the families that changed.
 
     Parameters
@@ -81,6 +89,9 @@ def place_families(store: Store, constants: Iterable[str] | None = None) -> Plac
         Opened for writing.
     constants : iterable of str, optional
         Only these constants (canonical text); default every constant with unplaced records.
+    known : mapping of str to dict, optional
+        Stored records the caller has read already (id -> record, exactly as stored): they are
+        not read again.
 
     Each constant is one transaction. The families are computed outside it, from what was
     stored when placing began; if another process changed that constant's families meanwhile,
@@ -97,16 +108,20 @@ def place_families(store: Store, constants: Iterable[str] | None = None) -> Plac
     if constants is not None:
         wanted = set(constants)
         todo = [c for c in todo if c in wanted]
+    known = known or {}
     records = written = 0
     done: list[str] = []
     skipped: list[tuple[str, str]] = []
+    current: list[Family] = []
     for constant in todo:
         for _ in range(ATTEMPTS):
             expected = store.family_records(constant)
             existing = store.families(constant)
-            new = store.unplaced(constant)
-            if not new:
+            ids = store.unplaced_ids(constant)
+            if not ids:
                 break
+            read = store.records_of(i for i in ids if i not in known)
+            new = [known[i] if i in known else read[i] for i in ids if i in known or i in read]
             fams, bad = _assign(new, existing)
             count = store.save_families(constant, fams, expected)
             if count is not None:
@@ -114,13 +129,15 @@ def place_families(store: Store, constants: Iterable[str] | None = None) -> Plac
                 written += count
                 skipped.extend(bad)
                 done.append(constant)
+                current.extend(fams)
                 break
         else:
             raise StoreError(
                 f"database {store.url}: the families of {constant} changed {ATTEMPTS} times "
                 "while esma placed records in them; run 'esma families' again"
             )
-    return Placed(records, written, tuple(done), tuple(skipped))
+    current.sort(key=family_order)
+    return Placed(records, written, tuple(done), tuple(skipped), tuple(current))
 
 
 def current_families(

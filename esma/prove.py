@@ -253,6 +253,7 @@ def _poly_json(p: Poly) -> list:
 # Left-hand sides: exact rational functions of x
 
 
+@functools.lru_cache(maxsize=4096)  # a search proves each left-hand side for every sign period
 def mobius_of_lhs(lhs: str) -> tuple[tuple[int, int, int, int], bool] | str:
     """``(M, squared)`` with lhs = M(x) (``squared`` False) or M(x²) (True), M = (p, q, r, s)
     primitive integers meaning (p·x + q)/(r·x + s); otherwise a one-line reason.
@@ -783,6 +784,8 @@ def _positive_terms(
 
 
 def clear_caches() -> None:
-    """Forget the inductions found so far (for benchmarks of cold proofs)."""
+    """Forget the inductions found so far, and the left-hand sides read (for benchmarks of
+    cold proofs)."""
     _INDUCTIONS.clear()
     _super_block.cache_clear()
+    mobius_of_lhs.cache_clear()

@@ -115,10 +115,11 @@ def resume_search(
         if on_chunk is not None:
             on_chunk(result, added)
     store.finish_run(run_id)
-    place_families(store)
     records = tuple(store.run_records(run_id))
+    placed = place_families(store, known={r["id"]: r for r in records})
     ids = {r["id"] for r in records}
-    fams = tuple(
-        f for f in current_families(store, space.constant) if any(m.id in ids for m in f.members)
-    )
+    fams = [f for f in placed.current if f.constant == space.constant]
+    if space.constant not in placed.constants:  # nothing new to place: read them
+        fams = current_families(store, space.constant)
+    fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
     return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)

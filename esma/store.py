@@ -879,6 +879,19 @@ class Store:
             return [_load(row.id, row.record) for row in conn.execute(query)]
 
     @_guarded
+    def unplaced_ids(self, constant: str | None = None) -> list[str]:
+        """The ids of :meth:`unplaced`, in its order, without reading the records."""
+        query = sa.select(conjectures.c.id).order_by(conjectures.c.constant, conjectures.c.id)
+        if self.version >= 3:
+            query = query.outerjoin(
+                family_members, family_members.c.conjecture_id == conjectures.c.id
+            ).where(family_members.c.conjecture_id.is_(None))
+        if constant is not None:
+            query = query.where(conjectures.c.constant == constant)
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    @_guarded
     def unplaced_constants(self) -> list[str]:
         """The constants that have records in no stored family, sorted."""
         query = sa.select(conjectures.c.constant).distinct().order_by(conjectures.c.constant)
