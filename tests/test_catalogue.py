@@ -86,7 +86,7 @@ def test_prefix_and_value_agree_with_the_constant(path):
 
 def test_markdown_table_lists_every_record():
     table = (CATALOGUE / "catalogue.md").read_text(encoding="utf-8").splitlines()
-    assert table[0] == "| id | constant | formula | digits |"
+    assert table[0] == "| id | constant | signs | formula | status | digits |"
     ids = [re.match(r"\| `([0-9a-f]{16})` \|", row).group(1) for row in table[2:]]
     expected = sorted(c.id for path in FILES for c in _records(path))
     assert sorted(ids) == expected
