@@ -153,8 +153,9 @@ def print_conjectures(
             )
     if len(shown) < len(records):
         left = len(records) - len(shown)
+        more = " more" if shown else ""
         click.echo(
-            f"... {left:,} more record{'s' if left != 1 else ''} not shown (all are stored: "
+            f"... {left:,}{more} record{'s' if left != 1 else ''} not shown (all are stored: "
             "'esma list' shows them)"
         )
     for note in notes:

@@ -336,7 +336,7 @@ def test_search_ends_with_families_and_the_summary(tmp_path):
         piped[-1].endswith(")") and f"{len(records)} approved ({len(records)} proved)" in piped[-1]
     )
     quiet = _ok(*SEARCH, "--db", db, "--quiet").stdout.splitlines()
-    assert quiet[0].startswith(f"... {len(records)} more records not shown")
+    assert quiet[0].startswith(f"... {len(records)} records not shown (all are stored")
     assert quiet[1:] == piped[head:-1] + quiet[-1:]
     limited = _ok(*SEARCH, "--db", db, "--limit", "3").stdout.splitlines()
     assert limited[:3] == piped[:3] and limited[3].startswith(f"... {len(records) - 3} more")
@@ -349,3 +349,45 @@ def test_search_no_prove_is_a_search_of_its_own(tmp_path):
     again = _ok(*SEARCH, "--db", db, "--json").stdout.splitlines()  # another run: proves
     assert {json.loads(line)["status"] for line in again} == {"proved"}
     assert len(again) == len(out)
+
+
+def test_search_on_a_terminal_prints_a_few_records(tmp_path):
+    """On a terminal, at most 20 records (then how many more) before the families and the
+    summary; the records are all stored."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    db = tmp_path / "t.db"
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "250", "LINES": "50", "TERM": "dumb"}
+    done = subprocess.run(
+        [sys.executable, "-m", "esma", *SEARCH, "--db", str(db)],
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # the other end is closed: everything was read
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(main)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert done.returncode == 0, text
+    with Store.open(str(db), read_only=True) as store:
+        stored = store.ids()
+    assert len(stored) > 20
+    shown = [i for i in stored if i in text]
+    assert len(shown) == 20, text
+    assert f"{len(stored) - 20} more records not shown" in text
+    assert f"{len(stored)} records in " in text and "approved" in text.splitlines()[-1]
