@@ -606,7 +606,7 @@ def prove(conjecture: Conjecture) -> Proof:
     --------
     >>> from esma.conjecture import example
     >>> prove(example()).reason
-    'proved for every n by induction over super-blocks of 1 blocks from j = 0'
+    'proved for every n by induction over super-blocks of 1 block from j = 0'
     """
     from esma.theorems import theorem_for, theorem_for_square
 
@@ -697,7 +697,8 @@ def prove(conjecture: Conjecture) -> Proof:
     return Proof(
         "proved",
         theorem.citation,
-        f"proved for every n by induction over super-blocks of {big_l} blocks from j = {j1}",
+        f"proved for every n by induction over super-blocks of {big_l} "
+        f"block{'s' if big_l != 1 else ''} from j = {j1}",
         certificate,
     )
 
