@@ -860,7 +860,8 @@ def prove_cmd(ids, all_, constant, db, as_json) -> None:
             conj = store.get(conjecture_id)
             proof = prove(conj)
             if proof.status == "proved":
-                store.set_status(conj.id, "proved", proof.certificate)
+                if conj.status != "proved" or conj.proof != proof.certificate:
+                    store.set_status(conj.id, "proved", proof.certificate)
             elif proof.status == "conjectured" and conj.status == "proved":
                 if check(conj.to_dict()).ok:  # what is proved stays proved
                     theorem = proof.theorem or conj.proof.get("theorem")
