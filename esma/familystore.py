@@ -157,19 +157,19 @@ def current_families(
     list of Family
         In :func:`family_order`.
     """
-    fams = []
-    constants = [constant] if constant is not None else _constants(store)
+    stored: dict[str, list[Family]] = {}
+    for fam in store.families(constant):
+        stored.setdefault(fam.constant, []).append(fam)
     unplaced = set(store.unplaced_constants())
-    for name in constants:
-        existing = store.families(name)
+    if constant is not None:
+        unplaced &= {constant}
+    fams = []
+    for name in sorted(set(stored) | unplaced):
+        group = stored.get(name, [])
         if name in unplaced:
-            existing, _ = _assign(store.unplaced(name), existing, rates=rates)
-        fams.extend(existing)
+            group, _ = _assign(store.unplaced(name), group, rates=rates)
+        fams.extend(group)
     return sorted(fams, key=family_order)
-
-
-def _constants(store: Store) -> list[str]:
-    return sorted({f.constant for f in store.families()} | set(store.unplaced_constants()))
 
 
 def _assign(
