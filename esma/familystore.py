@@ -71,7 +71,13 @@ class Placed:
 
 def family_order(fam: Family) -> tuple:
     """The order families are listed in: by constant, new before classical, then by the
-    representative's rank (as :func:`esma.families.assign` returns them)."""
+    representative's rank (as :func:`esma.families.assign` returns them).
+
+    >>> from esma.conjecture import example
+    >>> from esma.families import families
+    >>> family_order(families([example()])[0])[:2]
+    ('e', False)
+    """
     return (fam.constant, fam.kind != "new", fam.members[0].rank)
 
 

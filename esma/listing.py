@@ -29,8 +29,10 @@ __all__ = [
     "families_markdown",
     "family_lines",
     "family_summary",
+    "mobius_text",
     "proof_line",
     "rate_text",
+    "record_lines",
     "select_records",
     "short_citation",
     "theorem_text",
@@ -314,7 +316,12 @@ def select_records(
 
 
 def record_lines(records: Sequence[dict]) -> list[str]:
-    """The table of ``esma list``: id, constant, signs, status, digits, rate, formula."""
+    """The table of ``esma list``: id, constant, signs, status, digits, rate, formula.
+
+    >>> from esma.conjecture import example
+    >>> record_lines([example().to_dict()])[1].split()[:6]
+    ['f47e46dd25a4bf43', 'e', '-+', 'conjectured', '1000', '2.5']
+    """
     if not records:
         return []
     width = max(len("constant"), *(len(r["constant"]) for r in records))

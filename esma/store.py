@@ -915,6 +915,19 @@ class Store:
         int or None
             How many families were written; None when another process changed the stored
             families meanwhile (nothing is written: compute again from what is stored now).
+
+        Examples
+        --------
+        >>> from esma.conjecture import example
+        >>> from esma.families import families
+        >>> with Store.open("sqlite://") as store:
+        ...     _ = store.import_conjectures([example()], "e.jsonl")
+        ...     fams = families([example()])
+        ...     first = store.save_families("e", fams, {})
+        ...     again = store.save_families("e", fams, {})        # no longer what is stored
+        ...     family, unplaced = store.family_of(example().id), store.unplaced()
+        >>> first, again, family == fams[0], unplaced
+        (1, None, True, [])
         """
         rows = {}
         for fam in fams:
