@@ -17,15 +17,19 @@ Notes
 -----
 Arguments are bounded when evaluated (each entry's ``caps``), so arb never needs a huge working
 precision and nothing typed runs for long. The caps: ``|z| <= 10**6`` for gamma, digamma, zeta,
-sin, cos and tan, ``10**5`` for exp, sinh and cosh, ``10**4`` for Bessel arguments and ``1000``
-for Bessel orders; ``|s| <= 100`` and ``|z| <= 10**6`` for polylog; hypergeometric parameters
-``|a|, |b|, |c| <= 100``, with ``|z| <= 10**6`` (0F1, 2F1) and ``10**5`` (1F1). They come from
-timing python-flint 0.9 (``tests/benchmarks/bench_functions.py``): within them, every point tried
-evaluates in well under a second at the 2064 bits of esma's rationality check, while arb's 2F1
-with parameters near 400 can take a minute at that precision, and digamma of a negative number
-near ``2**(10**7)`` loses every bit to the reflection formula. The inverse trigonometric and
-hyperbolic functions, erf, erfc, agm and loggamma are fast at any argument an expression can
-produce, so they have no cap.
+sin, cos and tan, ``10**5`` for exp, sinh and cosh, ``10**4`` for the arguments of Bessel I, J
+and Y and ``100`` for Bessel K, ``1000`` for Bessel orders; ``|s| <= 100`` and ``|z| <= 10**6``
+for polylog; hypergeometric parameters ``|a|, |b|, |c| <= 100``, with ``|z| <= 10**6`` (0F1,
+2F1) and ``10**5`` (1F1). They come from timing python-flint 0.9
+(``tests/benchmarks/bench_functions.py``): within them, every point tried evaluates in a fraction
+of a second at the precisions esma checks a constant with, whereas just beyond them arb can take
+minutes: 2F1 with parameters near 400 (a minute at 2064 bits), Bessel K where ``z`` is about a
+fifth of the working precision in bits (37 s for ``K_{5/2}(500)`` at 2064 bits; below ``z = 100``
+that happens only near 500 bits, where it costs 0.07 s, and ``K_nu(100) < 2**-140`` anyway), and
+digamma at a negative argument loses as many bits as the argument has (the reflection formula):
+none of 2064 survive at ``-2**10000 - 1/3``, 20 at most within gamma's cap ``10**6``. The
+inverse trigonometric and hyperbolic functions, erf, erfc, agm and loggamma are fast at any
+argument an expression can produce, so they have no cap.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # pragma: no cover - typing only; flint is imported lazily
     from flint import arb
 
-__all__ = ["FUNCTIONS", "Function", "Piece", "Refusal", "latex_paren"]
+__all__ = ["FUNCTIONS", "Function", "Piece", "Refusal", "cap_text", "latex_paren"]
 
 
 @dataclass(frozen=True)
@@ -901,7 +905,7 @@ FUNCTIONS: dict[str, Function] = _table(
     ),
     Function(
         "besselk(nu, z)",
-        (1000, 10**4),
+        (1000, 100),
         lambda nu, z: z.bessel_k(nu),
         None,
         _bessel_latex("K"),
