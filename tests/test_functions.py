@@ -15,9 +15,11 @@ from fractions import Fraction
 import mpmath
 import pytest
 from flint import arb, fmpq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from esma.constants import checked_constant
-from esma.errors import EsmaError, InvalidExpression
+from esma.errors import EsmaError, InvalidExpression, PrecisionExhausted
 from esma.evaluation import evaluate, exact_value
 from esma.expr import (
     LAYOUT_KINDS,
@@ -467,3 +469,64 @@ def test_constants_functions_imports_no_heavy_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# Random compositions: each form keeps its argument inside the function's real domain and caps.
+FORMS = {
+    "asin": ("asin(tanh({}))", lambda x: M.asin(M.tanh(x))),
+    "acos": ("acos(tanh({}))", lambda x: M.acos(M.tanh(x))),
+    "asinh": ("asinh({})", M.asinh),
+    "acosh": ("acosh(1 + ({})**2)", lambda x: M.acosh(1 + x**2)),
+    "atanh": ("atanh(tanh({})/2)", lambda x: M.atanh(M.tanh(x) / 2)),
+    "erf": ("erf({})", M.erf),
+    "erfc": ("erfc(atan({}))", lambda x: M.erfc(M.atan(x))),
+    "agm": ("agm(1, 1 + ({})**2)", lambda x: M.agm(1, 1 + x**2)),
+    "loggamma": ("loggamma(2 + ({})**2)", lambda x: M.loggamma(2 + x**2)),
+    "digamma": ("digamma(1 + ({})**2)", lambda x: M.digamma(1 + x**2)),
+    "polylog": ("polylog(2, tanh({})/2)", lambda x: M.polylog(2, M.tanh(x) / 2)),
+    "besselk": ("besselk(1/3, 1 + atan({})**2)", lambda x: M.besselk(_q(1, 3), 1 + M.atan(x) ** 2)),
+    "bessely": ("bessely(1/2, 2 + atan({}))", lambda x: M.bessely(_q(1, 2), 2 + M.atan(x))),
+    "hyp0f1": ("hyp0f1(1/3, atan({}))", lambda x: M.hyp0f1(_q(1, 3), M.atan(x))),
+    "hyp1f1": ("hyp1f1(1/3, 1/2, atan({}))", lambda x: M.hyp1f1(_q(1, 3), _q(1, 2), M.atan(x))),
+    "hyp2f1": (
+        "hyp2f1(1/3, 2/3, 2, tanh({}))",
+        lambda x: M.hyp2f1(_q(1, 3), _q(2, 3), 2, M.tanh(x)),
+    ),
+}
+RANDOM_LEAVES = st.builds(
+    lambda p, q: (f"({p}/{q})", lambda: M.mpf(p) / q), st.integers(-9, 9), st.integers(1, 9)
+)
+RANDOM_TREES = st.recursive(
+    RANDOM_LEAVES,
+    lambda children: st.one_of(
+        st.tuples(children, st.sampled_from(sorted(FORMS))).map(
+            lambda pair: (
+                FORMS[pair[1]][0].format(pair[0][0]),
+                lambda: FORMS[pair[1]][1](pair[0][1]()),
+            )
+        ),
+        st.tuples(children, children).map(
+            lambda pair: (f"{pair[0][0]} + {pair[1][0]}", lambda: pair[0][1]() + pair[1][1]())
+        ),
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RANDOM_TREES)
+def test_random_compositions_match_mpmath(tree) -> None:
+    """Random trees of the new functions: the 120-bit ball holds mpmath's 400-bit value."""
+    text, oracle = tree
+    with M.workprec(400):
+        expected = oracle()
+    try:
+        ball = evaluate(parse_expression(text), 120)
+    except PrecisionExhausted:
+        assert abs(expected) < M.mpf(2) ** -300, text  # only a value that is exactly zero
+        return
+    with M.workprec(800):
+        mid = M.ldexp(M.mpf(int(ball.mid().man_exp()[0])), int(ball.mid().man_exp()[1]))
+        rad = M.ldexp(M.mpf(int(ball.rad().man_exp()[0])), int(ball.rad().man_exp()[1]))
+        assert abs(mid - expected) <= rad + M.ldexp(abs(expected), -390), text
+        assert rad <= M.ldexp(abs(mid), -120), text
