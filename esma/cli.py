@@ -109,19 +109,29 @@ main = cli
 
 @cli.command("constants")
 @click.option(
+    "--functions",
+    "functions",
+    is_flag=True,
+    help="List the functions expressions may use (signature, description, domain) instead.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON list of {name, expression, value, description} (README.md, Output "
-    "for programs).",
+    help="Print one JSON list: of {name, expression, value, description}, or with --functions "
+    "of {name, signature, description, domain, caps} (README.md, Output for programs).",
 )
-def constants_cmd(as_json: bool) -> None:
-    """List the named constants.
+def constants_cmd(functions: bool, as_json: bool) -> None:
+    """List the named constants, or with --functions the functions of expressions.
 
     \b
-    Example:
+    Examples:
       esma constants
+      esma constants --functions
     """
+    if functions:
+        _list_functions(as_json)
+        return
     from esma.constants import NAMED_CONSTANTS
     from esma.expr import format_expression
 
@@ -140,6 +150,29 @@ def constants_cmd(as_json: bool) -> None:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         click.echo(f"{r['name']:<{width}}  {r['value']:<22}  {r['description']}")
+
+
+def _list_functions(as_json: bool) -> None:
+    """``esma constants --functions``: one entry of the function table each (flint not needed)."""
+    from esma.functions import FUNCTIONS
+
+    rows = [
+        {
+            "name": name,
+            "signature": f.signature,
+            "description": f.description,
+            "domain": f.domain_text,
+            "caps": dict(zip(f.labels, f.caps, strict=True)),
+        }
+        for name, f in FUNCTIONS.items()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    width = max(len(r["signature"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['signature']:<{width}}  {r['description']}")
+        click.echo(f"{'':<{width}}  defined for {r['domain']}")
 
 
 @cli.command("expand")
