@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from esma.errors import EsmaError, InvalidParameter, check_int
+from esma.errors import EsmaError, InvalidParameter, StoreError, check_int
 
 
 class _EsmaGroup(click.Group):
@@ -92,6 +92,10 @@ def _caused_by_interrupt(exc: BaseException) -> bool:
     return False
 
 
+#: Records ``esma search`` prints on a terminal unless --limit says otherwise.
+TERMINAL_LIMIT = 20
+
+
 def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, sort_keys=True))
 
@@ -136,19 +140,29 @@ main = cli
 
 @cli.command("constants")
 @click.option(
+    "--functions",
+    "functions",
+    is_flag=True,
+    help="List the functions expressions may use (signature, description, domain) instead.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON list of {name, expression, value, description} (README.md, Output "
-    "for programs).",
+    help="Print one JSON list: of {name, expression, value, description}, or with --functions "
+    "of {name, signature, description, domain, caps} (README.md, Output for programs).",
 )
-def constants_cmd(as_json: bool) -> None:
-    """List the named constants.
+def constants_cmd(functions: bool, as_json: bool) -> None:
+    """List the named constants, or with --functions the functions of expressions.
 
     \b
-    Example:
+    Examples:
       esma constants
+      esma constants --functions
     """
+    if functions:
+        _list_functions(as_json)
+        return
     from esma.constants import NAMED_CONSTANTS
     from esma.expr import format_expression
 
@@ -167,6 +181,29 @@ def constants_cmd(as_json: bool) -> None:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         click.echo(f"{r['name']:<{width}}  {r['value']:<22}  {r['description']}")
+
+
+def _list_functions(as_json: bool) -> None:
+    """``esma constants --functions``: one entry of the function table each (flint not needed)."""
+    from esma.functions import FUNCTIONS
+
+    rows = [
+        {
+            "name": name,
+            "signature": f.signature,
+            "description": f.description,
+            "domain": f.domain_text,
+            "caps": dict(zip(f.labels, f.caps, strict=True)),
+        }
+        for name, f in FUNCTIONS.items()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    width = max(len(r["signature"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['signature']:<{width}}  {r['description']}")
+        click.echo(f"{'':<{width}}  defined for {r['domain']}")
 
 
 @cli.command("expand")
@@ -330,13 +367,21 @@ def recurrence_cmd(source, as_json: bool) -> None:
     "--prove/--no-prove",
     default=True,
     show_default=True,
-    help="Prove each approved formula where a classical theorem allows (see 'esma prove').",
+    help="Prove each approved formula where a classical theorem allows; --no-prove stores them "
+    "as conjectured ('esma prove' can prove them later). Part of the search's parameters.",
 )
+@click.option(
+    "--limit",
+    default=None,
+    type=click.IntRange(min=0),
+    help=f"Print at most N records [default: {TERMINAL_LIMIT} on a terminal, all when piped].",
+)
+@click.option("--quiet", is_flag=True, help="Print no records: only the families and the summary.")
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print the conjecture records, one JSON object a line; conjectures/README.md "
+    help="Print every record, one JSON object a line (and nothing else); conjectures/README.md "
     "describes their fields.",
 )
 def search_cmd(
@@ -352,6 +397,8 @@ def search_cmd(
     scheduler,
     force,
     prove,
+    limit,
+    quiet,
     as_json,
 ):
     """Search for continued-fraction formulas of CONSTANT and store the approved conjectures.
@@ -362,7 +409,13 @@ def search_cmd(
 
     Every left-hand side f(x) (Möbius maps, or P/Q of --degree) with |coefficients| <= --coeff
     is expanded for every primitive sign period; sequences with a short linear recurrence are
-    approved to --digits digits. Re-running the same search on the same database resumes it.
+    approved to --digits digits, and each approved record is proved when CONSTANT's continued
+    fraction is a classical theorem (see 'esma prove'). Re-running the same search on the same
+    database resumes it.
+
+    The records go into the database and into families (see 'esma families'). The output ends
+    with the families of the records found, the best new ones, and a summary line; records are
+    printed first, at most --limit of them (--json prints every record and nothing else).
 
     \b
     Example:
@@ -396,14 +449,16 @@ def search_cmd(
         if _compiles_kernels(executor, space):
             reporter.note("compiling numba kernels (first run only: they are cached for the next)")
         try:
-            with Store.open(db, durable=True) as store, reporter:
-                done = resume_search(
-                    space,
-                    store,
-                    executor,
-                    on_start=lambda _run, done: reporter.begin(len(done)),
-                    on_chunk=lambda result, _new: reporter.advance(result),
-                )
+            with Store.open(db, durable=True) as store:
+                with reporter:
+                    done = resume_search(
+                        space,
+                        store,
+                        executor,
+                        on_start=lambda _run, done: reporter.begin(len(done)),
+                        on_chunk=lambda result, _new: reporter.advance(result),
+                    )
+                notes = [] if as_json else _family_notes(store, done)
         except BaseException as exc:
             if _caused_by_interrupt(exc):
                 reporter.note(
@@ -414,8 +469,24 @@ def search_cmd(
     if as_json:
         for record in done.records:
             _print_json(record)
-    else:
-        print_conjectures(done.records, summary=reporter.summary())
+        return
+    if quiet:
+        limit = 0
+    elif limit is None and sys.stdout.isatty():
+        limit = TERMINAL_LIMIT
+    print_conjectures(done.records, summary=reporter.summary(), limit=limit, notes=notes)
+
+
+def _family_notes(store: Any, done: Any) -> list[str]:
+    """The lines a search prints about the families of its records (their representatives'
+    formulas read from ``store``)."""
+    from esma.listing import family_summary
+
+    if not done.records:
+        return []
+    reps = store.records_of(f.representative for f in done.families)
+    formulas = {key: record["formula"] for key, record in reps.items()}
+    return family_summary(done.families, formulas, records=len(done.records))
 
 
 def _check_search_limits(space: Any, force: bool) -> None:
@@ -566,6 +637,31 @@ def _stored(db: str, constant: str | None, *, records: bool = False) -> list:
     "--constant", default=None, help="Only conjectures of this constant, e.g. e or exp(2)."
 )
 @click.option(
+    "--sort",
+    type=click.Choice(("id", "rate", "digits", "height", "status")),
+    default="id",
+    show_default=True,
+    help="Order: id (by constant, then id), rate (fastest convergence first), digits (most "
+    "verified digits first), height (simplest left-hand side first), status (proved first).",
+)
+@click.option("--signs", default=None, help="Only this sign period, exactly: '+-' or '1,-1'.")
+@click.option(
+    "--period", default=None, type=click.IntRange(min=1), help="Only sign periods of length N."
+)
+@click.option(
+    "--status",
+    type=click.Choice(("proved", "conjectured")),
+    default=None,
+    help="Only proved, or only conjectured, records.",
+)
+@click.option(
+    "--family",
+    default=None,
+    metavar="KEY",
+    help="Only the members of this family (see 'esma families').",
+)
+@click.option("--limit", default=None, type=click.IntRange(min=0), help="Show at most N records.")
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(_LIST_FORMATS),
@@ -573,40 +669,85 @@ def _stored(db: str, constant: str | None, *, records: bool = False) -> list:
     show_default=True,
     help="A table for people, a JSON list or CSV for programs.",
 )
-def list_cmd(db: str, constant: str | None, fmt: str) -> None:
-    """List the stored conjectures, ordered by constant and id.
+def list_cmd(
+    db: str,
+    constant: str | None,
+    sort: str,
+    signs: str | None,
+    period: int | None,
+    status: str | None,
+    family: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List the stored conjectures: id, constant, sign period, status, digits, rate, formula.
 
-    The database is opened read-only; one that does not exist is an error.
+    Filters combine (all must hold); --limit applies after sorting. The database is opened
+    read-only; one that does not exist is an error.
 
     \b
     Example:
-      esma list --constant e
+      esma list --constant e --sort rate --limit 10
+      esma list --signs ++-+ --status proved
       esma list --format csv > conjectures.csv
     """
+    from esma.listing import record_lines, select_records
+    from esma.store import Store
+
+    with Store.open(db, read_only=True) as store:
+        # The table and JSON need only what the stored records already say.
+        records = store.records(_canonical_constant(constant))
+        ids = None if family is None else _family_by_key(store, family).members
+    records = select_records(
+        records,
+        sort=sort,
+        signs=signs,
+        period=period,
+        status=status,
+        ids=None if ids is None else [m.id for m in ids],
+        limit=limit,
+    )
     if fmt == "csv":
         import io
 
+        from esma.conjecture import Conjecture
         from esma.export import write_csv
 
         buf = io.StringIO()
-        write_csv(_stored(db, constant), buf)
+        write_csv([Conjecture.from_dict(r, trusted=True) for r in records], buf)
         click.echo(buf.getvalue(), nl=False)
         return
-    # The table and JSON need only what the stored records already say.
-    records = _stored(db, constant, records=True)
     if fmt == "json":
         _print_json(records)
         return
     if not records:
         click.echo("no conjectures" + (f" of {constant}" if constant else ""))
         return
-    width = max(len("constant"), *(len(r["constant"]) for r in records))
-    click.echo(f"{'id':<16}  {'constant':<{width}}  {'digits':>6}  formula")
-    for r in records:
-        click.echo(
-            f"{r['id']:<16}  {r['constant']:<{width}}  {r['verified_digits']:>6}  {r['formula']}"
-        )
+    for line in record_lines(records):
+        click.echo(line)
     click.echo(f"{len(records)} conjecture{'s' if len(records) != 1 else ''}")
+
+
+def _family_by_key(store, key: str):
+    """The family (stored, or computed in memory for records not placed yet) whose key is, or
+    starts with, ``key`` (at least 4 hex digits)."""
+    from esma.familystore import current_families
+
+    prefix = key.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{4,64}", prefix):
+        raise InvalidParameter(
+            f"family: {key!r} is not a family key; give at least 4 of its hex digits",
+            parameter="family",
+        )
+    found = [f for f in current_families(store, rates=False) if f.key.startswith(prefix)]
+    if len(found) != 1:
+        what = "no family" if not found else f"{len(found)} families"
+        raise InvalidParameter(
+            f"family: {what} in {store.url} {'has' if not found else 'have'} a key starting "
+            f"{prefix!r}" + ("" if not found else "; give more digits"),
+            parameter="family",
+        )
+    return found[0]
 
 
 @cli.command("show")
@@ -635,6 +776,7 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
         origin = store.source_of(conj.id)
         runs = store.runs_of(conj.id)
         checks = store.verifications(conj.id)
+        family, representative = _family_of(store, conj)
     qp = conj.quasi_polynomial
     fields = [
         ("id", conj.id),
@@ -648,6 +790,8 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
         ("verified", f"{conj.verified_digits} digits"),
         ("convergence", f"{conj.convergence_rate:.4g} digits per term"),
         ("formula", conj.formula),
+        *_proof_fields(conj),
+        *_family_fields(conj, family, representative),
         ("found by", ", ".join(f"run {r}" for r in runs) or "no search run"),
     ]
     if origin["source"]:
@@ -662,7 +806,59 @@ def show_cmd(conjecture_id: str, db: str, as_latex: bool) -> None:
     if not checks:
         fields.append(("verification", "none since it was stored"))
     for name, value in fields:
-        click.echo(f"{name:<14}{value}")
+        click.echo(f"{name:<16}{value}")
+
+
+def _family_of(store, conj) -> tuple[Any, dict | None]:
+    """A record's family (stored, or computed in memory if it is not placed yet) and the stored
+    record of its representative."""
+    family = store.family_of(conj.id)
+    if family is None:
+        from esma.familystore import current_families
+
+        family = next(
+            (
+                f
+                for f in current_families(store, conj.constant, rates=False)
+                if any(m.id == conj.id for m in f.members)
+            ),
+            None,
+        )
+    if family is None:
+        return None, None
+    return family, store.records_of([family.representative]).get(family.representative)
+
+
+def _proof_fields(conj) -> list[tuple[str, str]]:
+    from esma.listing import certificate_text, theorem_text
+
+    if conj.status != "proved":
+        return [("status", "conjectured (approved to its digits; no proof stored)")]
+    cert = conj.proof
+    return [
+        ("status", "proved for every n (certificate stored; 'esma check' replays it)"),
+        ("theorem", theorem_text(conj.constant, cert)),
+        ("certificate", certificate_text(cert)),
+    ]
+
+
+def _family_fields(conj, family, representative) -> list[tuple[str, str]]:
+    from esma.listing import rate_text, short_citation, transform_text
+
+    if family is None:
+        return [("family", "none (the record cannot be placed)")]
+    kind = "new" if family.kind == "new" else f"classical, {short_citation(family.citation)}"
+    member = next(m for m in family.members if m.id == conj.id)
+    rows = [
+        ("family", f"{family.key} ({len(family.members)} members, {kind}; {rate_text(family)})"),
+    ]
+    if family.representative == conj.id:
+        rows.append(("representative", "this record"))
+    else:
+        formula = representative["formula"] if representative else family.representative
+        rows.append(("representative", f"{family.representative}  {formula}"))
+        rows.append(("transform", transform_text(member.transform)))
+    return rows
 
 
 @cli.command("export")
@@ -721,6 +917,16 @@ def export_cmd(
         count = write_records_jsonl(_stored(db, constant, records=True), buf)
     elif fmt == "latex":
         count = write_latex(_stored(db, constant), buf, standalone=standalone)
+    elif fmt == "html":  # one row per family, its other members folded
+        from esma.familystore import current_families
+        from esma.htmlpage import family_groups, write_html
+        from esma.store import Store
+
+        with Store.open(db, read_only=True) as store:
+            chosen = _canonical_constant(constant)
+            conjectures = store.conjectures(chosen)
+            fams = current_families(store, chosen)
+        count = write_html(conjectures, buf, groups=family_groups(fams, conjectures))
     else:
         count = FORMATS[fmt](_stored(db, constant), buf)
     if output is None or output == "-":
@@ -752,7 +958,10 @@ def import_cmd(files: tuple[str, ...], db: str, jobs: int | None) -> None:
     value, terms, closed form and convergence rate are derived again, and its continued
     fraction is approved to 1000 digits and to the digits it claims. A record that fails is
     refused with its file and line, and then nothing is imported. Conjectures already stored
-    are checked and skipped.
+    are checked and skipped. The certificate of every record that says it is proved is
+    replayed by the independent checker (as 'esma check' does); a record whose certificate
+    fails is stored as conjectured, and the output names it. The records are then placed in
+    their families (see 'esma families').
 
     \b
     Example:
@@ -776,6 +985,242 @@ def import_cmd(files: tuple[str, ...], db: str, jobs: int | None) -> None:
         executor = stack.enter_context(executor_for(jobs, None))
         done = import_files(sources, db, executor)
     click.echo(f"imported {done.new} new, {done.present} already present")
+    if done.unproved:
+        count = len(done.unproved)
+        click.echo(
+            f"{count} certificate{'s' if count != 1 else ''} failed the checker: stored as "
+            "conjectured (approved to their digits, not proved):"
+        )
+        for conjecture_id, reason in done.unproved:
+            click.echo(f"  {conjecture_id}  {reason}")
+
+
+# -- proofs and families --------------------------------------------------------------------------
+
+
+@cli.command("prove")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--all", "all_", is_flag=True, help="Prove every stored conjecture.")
+@click.option(
+    "--constant", default=None, help="Prove every stored conjecture of this constant, e.g. e."
+)
+@db_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object per record, a line each: id, status, theorem, reason "
+    "(README.md, Output for programs); the summary goes to stderr.",
+)
+def prove_cmd(ids, all_, constant, db, as_json) -> None:
+    """Prove stored conjectures for every n, and store the status and the certificate.
+
+    When the constant's regular continued fraction is a classical theorem (Euler's e, Lambert's
+    tan 1, Hurwitz's e**2, e**(1/n), tanh(1/n), Lehmer's Bessel ratios, quadratic irrationals)
+    and the left-hand side is a Möbius map of it, a finite exact computation (Gosper's algorithm
+    run symbolically over the theorem's blocks) proves the closed form for every n. One line per
+    record: 'ID  proved  THEOREM', 'ID  conjectured  WHY NOT' or 'ID  refuted  WHERE'.
+
+    A refuted record (approved to its digits, but proven to differ further on) stays in the
+    database as conjectured, without certificate; its line says refuted and the exit status is
+    1. A record the prover cannot prove keeps a stored certificate that the checker accepts.
+
+    \b
+    Example:
+      esma prove --all
+      esma prove 3f2a 0015b5 --json
+    """
+    from esma.listing import proof_line
+    from esma.proofcheck import check
+    from esma.prove import Proof, prove
+    from esma.store import Store
+
+    if ids and (all_ or constant):
+        raise click.UsageError("give conjecture IDs, or --all / --constant (not both)")
+    if not ids and not all_ and constant is None:
+        raise click.UsageError("give conjecture IDs, --all or --constant NAME")
+    counts = {"proved": 0, "conjectured": 0, "refuted": 0}
+    with Store.open(db, create=False, durable=True) as store:
+        chosen = (
+            [store.resolve(i) for i in ids] if ids else store.ids(_canonical_constant(constant))
+        )
+        for conjecture_id in dict.fromkeys(chosen):
+            conj = store.get(conjecture_id)
+            proof = prove(conj)
+            if proof.status == "proved":
+                if conj.status != "proved" or conj.proof != proof.certificate:
+                    store.set_status(conj.id, "proved", proof.certificate)
+            elif proof.status == "conjectured" and conj.status == "proved":
+                if check(conj.to_dict()).ok:  # what is proved stays proved
+                    theorem = proof.theorem or conj.proof.get("theorem")
+                    proof = Proof(
+                        "proved",
+                        f"{theorem} (stored certificate, re-checked)",
+                        f"not proved again ({proof.reason}); the stored certificate is valid",
+                        conj.proof,
+                    )
+                else:
+                    store.set_status(conj.id, "conjectured")
+            elif conj.status == "proved":  # refuted: a stored certificate cannot stand
+                store.set_status(conj.id, "conjectured")
+            counts[proof.status] += 1
+            if as_json:
+                _print_json(
+                    {
+                        "id": conj.id,
+                        "status": proof.status,
+                        "theorem": proof.theorem,
+                        "reason": proof.reason,
+                    }
+                )
+            else:
+                click.echo(proof_line(conj.id, proof))
+    total = sum(counts.values())
+    summary = (
+        f"{total:,} record{'s' if total != 1 else ''}: {counts['proved']:,} proved, "
+        f"{counts['conjectured']:,} conjectured, {counts['refuted']:,} refuted"
+    )
+    click.echo(summary, err=as_json)
+    if counts["refuted"]:
+        raise click.ClickException(
+            f"{counts['refuted']} record{'s' if counts['refuted'] != 1 else ''} refuted: kept "
+            "as conjectured; see the lines marked refuted"
+        )
+
+
+@cli.command("check")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    metavar="FILE.jsonl...",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+)
+def check_cmd(files: tuple[str, ...]) -> None:
+    """Re-check every proof certificate in JSONL files, with no database.
+
+    The independent checker (esma.proofcheck, which shares no code with the prover) replays each
+    record's certificate against the record and its own copy of the classical theorems. Prints
+    the summary ('8416 certificates, 8416 valid') and each invalid id with the reason; exit
+    status 0 only if every certificate is valid. A record that says it is proved but has no
+    certificate is invalid; a conjectured one is counted and skipped.
+
+    \b
+    Example:
+      esma check conjectures/*.jsonl
+    """
+    from contextlib import ExitStack
+
+    from esma.export import iter_json_lines
+    from esma.proofcheck import check_records
+
+    records = []
+    for path in files:
+        with ExitStack() as stack:
+            if path == "-":
+                name, fh = "stdin", sys.stdin
+            else:
+                try:
+                    name, fh = path, stack.enter_context(open(path, encoding="utf-8"))
+                except OSError as exc:
+                    raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
+            for line, record in iter_json_lines(fh, name=name):
+                if not isinstance(record, dict):
+                    raise EsmaError(f"{name}, line {line}: not a JSON object (a record is one)")
+                records.append(record)
+    summary = check_records(records)
+    click.echo(str(summary))
+    for conjecture_id, reason in summary.invalid:
+        click.echo(f"{conjecture_id}  INVALID  {reason}")
+    if not summary.ok:
+        raise click.ClickException(
+            f"{len(summary.invalid)} of {summary.certificates} certificates are invalid"
+        )
+
+
+@cli.command("families")
+@click.option(
+    "--constant", default=None, help="Only the families of this constant, e.g. e or exp(2)."
+)
+@db_option
+@click.option(
+    "--new", "only_new", is_flag=True, help="Only families not in esma's classical library."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object per family, a line each (README.md, Output for programs).",
+)
+@click.option(
+    "--md",
+    "as_markdown",
+    is_flag=True,
+    help="Print a Markdown page: the funnel per constant (records, proved, values, value "
+    "classes, families, new), then each constant's families, new ones fastest first.",
+)
+def families_cmd(constant, db, only_new, as_json, as_markdown) -> None:
+    """List the families of formulas: the continued fractions that really differ.
+
+    Two records are one family when their pairs (a_n, b_n) agree from some index on, up to a
+    shift; each member's value is y = M(y_rep) for an integer matrix M of determinant +-1. One
+    line per family: key, constant, members, classical (with the citation) or new, the
+    representative's digits per term against the regular continued fraction of the same value,
+    and the representative formula. New means: not in esma's library of classical continued
+    fractions (esma.classical), not necessarily unknown to the literature.
+
+    Families are stored as records are stored; records a stopped search left unplaced are
+    placed now when the database can be written, else computed in memory.
+
+    \b
+    Example:
+      esma families --constant e --new
+      esma families --json > families.jsonl
+      esma families --md > families.md
+    """
+    from esma.familystore import current_families, place_families
+    from esma.listing import families_markdown, family_lines
+
+    if as_json and as_markdown:
+        raise click.UsageError("--json and --md are two formats: give one")
+    with _open_for_families(db) as store:
+        if not store.read_only and store.unplaced_constants():
+            place_families(store)
+        fams = current_families(store, _canonical_constant(constant))
+        if only_new:
+            fams = [f for f in fams if f.kind == "new"]
+        if as_json:
+            for fam in fams:
+                _print_json(fam.to_dict())
+            return
+        if as_markdown:
+            records = store.records_of(m.id for f in fams for m in f.members)
+            click.echo(families_markdown(fams, records), nl=False)
+            return
+        reps = store.records_of(f.representative for f in fams)
+    if not fams:
+        click.echo("no families" + (f" of {constant}" if constant else ""))
+        return
+    for line in family_lines(fams, {key: r["formula"] for key, r in reps.items()}):
+        click.echo(line)
+    records = sum(len(f.members) for f in fams)
+    new = sum(f.kind == "new" for f in fams)
+    click.echo(
+        f"{len(fams)} famil{'y' if len(fams) == 1 else 'ies'} ({new} new), {records} records"
+    )
+
+
+def _open_for_families(db: str | None):
+    """The database, opened for writing when it can be (to store the families of records not
+    placed yet), else read-only."""
+    from esma.dialects import dialect_for
+    from esma.store import Store
+
+    try:
+        dialect_for(db).check(read_only=False, create=False)
+    except StoreError:  # a file that cannot be written (missing ones are refused below)
+        return Store.open(db, read_only=True)
+    return Store.open(db, create=False, durable=True)
 
 
 # -- numbers given by their digits ----------------------------------------------------------------

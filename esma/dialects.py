@@ -206,7 +206,7 @@ class SQLite:
                 where = "file system" if _read_only_file_system(self.path) else "file or folder"
                 raise StoreError(
                     f"database {self.url} cannot be written (read-only {where}); it can only be "
-                    "read (list, show, export)"
+                    "read (list, show, export, families)"
                 )
             return
         if read_only or not create:

@@ -33,7 +33,7 @@ from esma.expr import (
     parse_expression,
     shorten,
 )
-from esma.functions import FUNCTIONS, Refusal
+from esma.functions import FUNCTIONS, Function, Refusal, cap_text
 from esma.names import NAMES
 from esma.precision import CHECK_BITS, GUARD_BITS, precision_cap, working_precision
 
@@ -366,24 +366,28 @@ class _Evaluator:
                     f"the argument of '{_text(expr)}' could not be computed", undefined=False
                 )
             if cap is not None:
-                self._check_cap(value, cap, name, label)
+                self._check_cap(value, cap, function, label)
         refusal = function.domain(*values)
         if refusal is not None:
             raise _refused(refusal, expr)
-        result = function.evaluate(*values)
+        if function.rational_hints:
+            rationals = tuple(exact_value(a) for a in expr.args[1:])
+            result = function.evaluate(*values, rationals=rationals)
+        else:
+            result = function.evaluate(*values)
         if not result.is_finite():
             raise _refused(function.singular, expr)
         return result
 
     @staticmethod
-    def _check_cap(value: flint.arb, cap: int, name: str, label: str) -> None:
+    def _check_cap(value: flint.arb, cap: int, function: Function, label: str) -> None:
         from flint import arb
 
         bound = arb(cap)
         if value.abs_lower() > bound:
-            raise InvalidExpression(_cap_message(name, label, cap))
+            raise InvalidExpression(_cap_message(function, label, cap))
         if not value.abs_upper() <= bound:
-            raise _Ambiguous(_cap_message(name, label, cap), undefined=True)
+            raise _Ambiguous(_cap_message(function, label, cap), undefined=True)
 
 
 def _refused(refusal: Refusal, expr: Expr) -> Exception:
@@ -405,11 +409,11 @@ def _text(expr: Expr) -> str:
     return shorten(format_expression(expr))
 
 
-def _cap_message(name: str, label: str, cap: int) -> str:
-    exponent = round(math.log10(cap))
-    cap_text = f"10**{exponent}" if 10**exponent == cap and exponent > 3 else str(cap)
-    which = "argument" if label == "z" else f"order {label}"
-    return f"{name} {which} too large: |{label}| must be at most {cap_text}"
+def _cap_message(function: Function, label: str, cap: int) -> str:
+    return (
+        f"{function.name} {function.role(label)} too large: |{label}| must be at most "
+        f"{cap_text(cap)}"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -361,21 +361,28 @@ def _md_cell(text: str, code: bool = False) -> str:
 
 
 def write_markdown(conjectures: Iterable[Conjecture], fh: IO[str]) -> int:
-    """Write a Markdown table ``| id | constant | formula | digits |``.
+    """Write a Markdown table ``| id | constant | signs | formula | status | digits |`` (the
+    sign period shown, as ``++-+`` and ``++--`` records differ only there).
 
     >>> import io; buf = io.StringIO()
     >>> from esma.conjecture import example
     >>> write_markdown([example()], buf)
     1
     >>> buf.getvalue().splitlines()[0]
-    '| id | constant | formula | digits |'
+    '| id | constant | signs | formula | status | digits |'
+    >>> buf.getvalue().splitlines()[2].split(" | ")[2]
+    '`-+`'
     """
-    fh.write("| id | constant | formula | digits |\n| --- | --- | --- | ---: |\n")
+    fh.write(
+        "| id | constant | signs | formula | status | digits |\n"
+        "| --- | --- | --- | --- | --- | ---: |\n"
+    )
     count = 0
     for c in conjectures:
         fh.write(
             f"| {_md_cell(c.id, code=True)} | {_md_cell(c.constant, code=True)} "
-            f"| {_md_cell(c.formula, code=True)} | {c.verified_digits} |\n"
+            f"| {_md_cell(format_signs(c.signs), code=True)} | {_md_cell(c.formula, code=True)} "
+            f"| {c.status} | {c.verified_digits} |\n"
         )
         count += 1
     return count

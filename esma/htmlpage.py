@@ -32,8 +32,16 @@ from esma.mathml import expr_mathml, lhs_mathml
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from esma.conjecture import Conjecture
+    from esma.families import Family
 
-__all__ = ["PageGroup", "expr_mathml", "formula_mathml", "groups_of", "write_html"]
+__all__ = [
+    "PageGroup",
+    "expr_mathml",
+    "family_groups",
+    "formula_mathml",
+    "groups_of",
+    "write_html",
+]
 
 #: Partial denominators the continued fraction of a formula shows before its ellipsis (the
 #: statement below it gives every term).
@@ -81,6 +89,35 @@ def groups_of(conjectures: Iterable[Conjecture]) -> list[PageGroup]:
     ['f47e46dd25a4bf43']
     """
     return [PageGroup(key=c.id, representative=c) for c in conjectures]
+
+
+def family_groups(fams: Iterable[Family], conjectures: Iterable[Conjecture]) -> list[PageGroup]:
+    """One group per family (:mod:`esma.families`), in the order given: the representative
+    shown, the other members folded; proved when every member is.
+
+    >>> from esma.conjecture import example
+    >>> from esma.families import families
+    >>> [(g.key, g.classical) for g in family_groups(families([example()]), [example()])]
+    [('e78d8a2a086619b6', False)]
+    """
+    by_id = {c.id: c for c in conjectures}
+    groups = []
+    for fam in fams:
+        records = [by_id[m.id] for m in fam.members if m.id in by_id]
+        if not records:
+            continue
+        proved = all(c.status == "proved" for c in records)
+        groups.append(
+            PageGroup(
+                key=fam.key,
+                representative=records[0],
+                members=tuple(records[1:]),
+                status="proved" if proved else "conjectured",
+                classical=fam.kind == "classical",
+                citation=fam.citation or "",
+            )
+        )
+    return groups
 
 
 _MINUS = "\u2212"

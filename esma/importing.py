@@ -15,11 +15,16 @@ would have made it, and the file is imported only if every record passes:
    record's ``verified_digits`` (from 10 to :data:`MAX_DIGITS`);
 6. ``convergence_rate`` is the rate approval measures, within :data:`RATE_TOLERANCE`;
 7. ``quasi_polynomial``, ``formula`` and ``latex`` are derived again from the recurrence: what
-   the file says is not used.
+   the file says is not used;
+8. a record that says it is proved has its certificate replayed by the independent checker
+   (:func:`esma.proofcheck.check`).
 
-A record that fails is refused, naming its file and line; nothing is stored then. The approval
-of each stored record is kept as its first verification. Records are checked in batches, in
-parallel when an executor of :mod:`esma.parallel` is given.
+A record that fails checks 1-7 is refused, naming its file and line; nothing is stored then. A
+record whose certificate fails check 8 is still a conjecture approved to its digits: it is stored
+as conjectured, without the certificate, and the import says which. The approval of each stored
+record is kept as its first verification. Records are checked in batches, in parallel when an
+executor of :mod:`esma.parallel` is given. Once stored, the records are placed in their families
+(:func:`esma.familystore.place_families`), in the same transaction.
 
 >>> import io, json
 >>> from esma.conjecture import example
@@ -37,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
 from esma.errors import EsmaError, InvalidRecord, StoreError
@@ -79,20 +84,29 @@ class Imported:
     present : int
         Conjectures already stored (or stored by an earlier source of the same import),
         counted once per source.
+    unproved : tuple of (str, str)
+        Records that said they were proved but whose certificate the checker rejected: stored
+        as conjectured. Each id with the checker's reason.
+    families : int
+        Families written (new, or grown by the records imported).
     """
 
     read: int
     new: int
     present: int
+    unproved: tuple[tuple[str, str], ...] = ()
+    families: int = 0
 
 
 @dataclass(frozen=True)
 class Checked:
     """A record that passed every check: the conjecture (with derived fields as esma derives
-    them) and the approval that stands behind it."""
+    them) and the approval that stands behind it. ``unproved`` is the checker's reason when the
+    record said it was proved and its certificate failed (the conjecture is then conjectured)."""
 
     conjecture: Conjecture
     approval: Approval
+    unproved: str | None = None
 
 
 def check_record(record: Any) -> Checked:
@@ -182,7 +196,14 @@ def check_record(record: Any) -> Checked:
             f"convergence_rate {rate:.6g} is not the {measured.convergence_rate:.3g} digits per "
             "term approval measures"
         )
-    return Checked(conj, max(proof, measured, key=lambda a: a.digits))
+    unproved = None
+    if conj.status == "proved":
+        from esma.proofcheck import check
+
+        verdict = check(conj.to_dict())  # the record as it will be stored, derived again
+        if not verdict.ok:
+            conj, unproved = replace(conj, status="conjectured", proof=None), verdict.reason
+    return Checked(conj, max(proof, measured, key=lambda a: a.digits), unproved)
 
 
 def _check_value_text(text: str, value: Any) -> None:
@@ -221,8 +242,8 @@ def _check_value_text(text: str, value: Any) -> None:
 def check_task(records: list[Any]) -> list[dict[str, Any]]:
     """Check a batch of records from plain data to plain data: the unit of work of an executor.
 
-    Each outcome is ``{"record": to_dict(), "digits", "terms", "rate"}`` (the approval) or
-    ``{"error": text}``.
+    Each outcome is ``{"record": to_dict(), "digits", "terms", "rate", "unproved"}`` (the
+    approval, and the checker's reason if the record's certificate failed) or ``{"error": text}``.
 
     >>> check_task([{"constant": "e"}])
     [{'error': 'record lacks the field(s) lhs, lhs_value, signs, a_prefix, recurrence, verified_digits, convergence_rate'}]
@@ -241,6 +262,7 @@ def check_task(records: list[Any]) -> list[dict[str, Any]]:
                 "digits": approval.digits,
                 "terms": approval.terms,
                 "rate": approval.convergence_rate,
+                "unproved": checked.unproved,
             }
         )
     return out
@@ -295,6 +317,7 @@ def check_records(
             # Checked field by field and by id; what the worker rendered is kept, not redone.
             Conjecture.from_dict(outcome["record"], trusted=True),
             Approval(outcome["digits"], outcome["terms"], outcome["rate"]),
+            outcome.get("unproved"),
         )
         for outcome in flat
     ]
@@ -338,7 +361,9 @@ def import_files(
         See :func:`check_records`.
 
     Records already stored are checked too (a file is imported whole or not at all) but not
-    stored again.
+    stored again (except that one stored as conjectured gains a certificate the checker
+    accepts). Every record of the database not yet in a family is then placed in one
+    (:func:`esma.familystore.place_families`), in the same transaction.
 
     Raises
     ------
@@ -348,6 +373,7 @@ def import_files(
         The database cannot be written.
     """
     from esma.dialects import dialect_for
+    from esma.familystore import place_families
     from esma.store import Store
 
     with ExitStack() as stack:
@@ -364,6 +390,7 @@ def import_files(
         if store.read_only:
             raise StoreError(f"database {store.url} was opened read-only; nothing can be imported")
         new = present = 0
+        unproved: dict[str, str] = {}
         with store.batch():
             for name, part in files:
                 items = [next(checked) for _ in part]
@@ -372,4 +399,8 @@ def import_files(
                     [item.conjecture for item in items], name, approvals=approvals
                 )
                 new, present = new + added, present + known
-    return Imported(len(records), new, present)
+                unproved.update(
+                    (item.conjecture.id, item.unproved) for item in items if item.unproved
+                )
+            placed = place_families(store)
+    return Imported(len(records), new, present, tuple(unproved.items()), placed.families)

@@ -119,4 +119,18 @@ NAMES: Mapping[str, NamedConstant] = _table(
     NamedConstant("e2", "exp(2)", "e**2 = exp(2)", "e^{2}", "power"),
     NamedConstant("sqrte", "sqrt(e)", "sqrt(e) = exp(1/2)", r"\sqrt{e}", "root"),
     NamedConstant("e13", "exp(1/3)", "exp(1/3)", "e^{1/3}", "power"),
+    NamedConstant(
+        "glaisher",
+        "glaisher",
+        "the Glaisher-Kinkelin constant A = exp(1/12 - zeta'(-1))",
+        "A",
+        primitive=lambda arb: arb.const_glaisher(),
+    ),
+    NamedConstant(
+        "khinchin",
+        "khinchin",
+        "Khinchin's constant K_0, the geometric mean of almost every continued fraction's terms",
+        "K_0",
+        primitive=lambda arb: arb.const_khinchin(),
+    ),
 )

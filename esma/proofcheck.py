@@ -82,7 +82,7 @@ from esma.constants import NAMED_CONSTANTS
 from esma.errors import EsmaError
 from esma.expr import parse_expression
 
-__all__ = ["CheckResult", "CheckSummary", "check", "check_jsonl"]
+__all__ = ["CheckResult", "CheckSummary", "check", "check_jsonl", "check_records"]
 
 #: Bounds on the work a certificate can ask for (a hostile file must not hang the checker).
 MAX_L = 64
@@ -759,21 +759,38 @@ def check_jsonl(lines: Iterable[str]) -> CheckSummary:
     >>> str(check_jsonl([json.dumps(good), "{not json"]))
     '2 certificates, 1 valid'
     """
+
+    def parsed() -> Iterable[tuple[str, Any]]:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield f"line {number}", json.loads(line)
+            except ValueError:
+                yield f"line {number}", None
+
+    return _tally(parsed())
+
+
+def check_records(records: Iterable[Any]) -> CheckSummary:
+    """:func:`check_jsonl` for records already read (JSON objects); each invalid one is named
+    by its id (or its position, ``record N``, if it has none).
+
+    >>> from esma.conjecture import example
+    >>> check_records([example().to_dict()]).certificates     # conjectured: nothing to check
+    0
+    """
+    return _tally((f"record {n}", r) for n, r in enumerate(records, start=1))
+
+
+def _tally(items: Iterable[tuple[str, Any]]) -> CheckSummary:
     records = certificates = valid = 0
     invalid = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for where, record in items:
         records += 1
-        try:
-            record = json.loads(line)
-        except ValueError:
-            certificates += 1
-            invalid.append((f"line {number}", "not a JSON object"))
-            continue
         if not isinstance(record, dict):
             certificates += 1
-            invalid.append((f"line {number}", "not a JSON object"))
+            invalid.append((where, "not a JSON object"))
             continue
         if record.get("proof") is None and record.get("status") != "proved":
             continue
@@ -782,5 +799,5 @@ def check_jsonl(lines: Iterable[str]) -> CheckSummary:
         if result.ok:
             valid += 1
         else:
-            invalid.append((str(record.get("id", f"line {number}")), result.reason))
+            invalid.append((str(record.get("id", where)), result.reason))
     return CheckSummary(records, certificates, valid, tuple(invalid))

@@ -253,6 +253,7 @@ def _poly_json(p: Poly) -> list:
 # Left-hand sides: exact rational functions of x
 
 
+@functools.lru_cache(maxsize=4096)  # a search proves each left-hand side for every sign period
 def mobius_of_lhs(lhs: str) -> tuple[tuple[int, int, int, int], bool] | str:
     """``(M, squared)`` with lhs = M(x) (``squared`` False) or M(x²) (True), M = (p, q, r, s)
     primitive integers meaning (p·x + q)/(r·x + s); otherwise a one-line reason.
@@ -605,7 +606,7 @@ def prove(conjecture: Conjecture) -> Proof:
     --------
     >>> from esma.conjecture import example
     >>> prove(example()).reason
-    'proved for every n by induction over super-blocks of 1 blocks from j = 0'
+    'proved for every n by induction over super-blocks of 1 block from j = 0'
     """
     from esma.theorems import theorem_for, theorem_for_square
 
@@ -696,7 +697,8 @@ def prove(conjecture: Conjecture) -> Proof:
     return Proof(
         "proved",
         theorem.citation,
-        f"proved for every n by induction over super-blocks of {big_l} blocks from j = {j1}",
+        f"proved for every n by induction over super-blocks of {big_l} "
+        f"block{'s' if big_l != 1 else ''} from j = {j1}",
         certificate,
     )
 
@@ -783,6 +785,8 @@ def _positive_terms(
 
 
 def clear_caches() -> None:
-    """Forget the inductions found so far (for benchmarks of cold proofs)."""
+    """Forget the inductions found so far, and the left-hand sides read (for benchmarks of
+    cold proofs)."""
     _INDUCTIONS.clear()
     _super_block.cache_clear()
+    mobius_of_lhs.cache_clear()

@@ -169,27 +169,49 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
-def print_conjectures(records: Sequence[dict], *, summary: str = "") -> None:
-    """Conjecture records (``to_dict()`` form) as a table: rich on a terminal, else plain text."""
+def print_conjectures(
+    records: Sequence[dict],
+    *,
+    summary: str = "",
+    limit: int | None = None,
+    notes: Sequence[str] = (),
+) -> None:
+    """Conjecture records (``to_dict()`` form) as a table: rich on a terminal, else plain text.
+
+    At most ``limit`` records are shown (all when None), then a line saying how many were left
+    out; ``notes`` (the families of a search) come after the records and before ``summary``, so
+    that the summary stays the last line.
+    """
     if not records:
         click.echo("no conjectures found" + (f"; {summary}" if summary else ""))
         return
-    if sys.stdout.isatty():
+    shown = records if limit is None else records[:limit]
+    if shown and sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=f"{len(records)} conjectures")
+        title = f"{len(records)} conjectures"
+        table = Table(title=title if len(shown) == len(records) else f"{len(shown)} of {title}")
         for col in ("id", "signs", "formula", "digits"):
             table.add_column(col, overflow="fold")
-        for r in records:
+        for r in shown:
             table.add_row(
                 r["id"], format_signs(r["signs"]), r["formula"], str(r["verified_digits"])
             )
         Console().print(table)
-    else:
-        for r in records:
+    else:  # plain text, one record a line (nothing when shown is empty)
+        for r in shown:
             click.echo(
                 f"{r['id']}  {format_signs(r['signs']):<6}  {r['formula']}  [{r['verified_digits']} digits]"
             )
+    if len(shown) < len(records):
+        left = len(records) - len(shown)
+        more = " more" if shown else ""
+        click.echo(
+            f"... {left:,}{more} record{'s' if left != 1 else ''} not shown (all are stored: "
+            "'esma list' shows them)"
+        )
+    for note in notes:
+        click.echo(note)
     if summary:
         click.echo(summary)

@@ -3,17 +3,21 @@
 :func:`resume_search` is the loop behind ``esma search``: the chunks of a
 :class:`~esma.search.SearchSpace` run on an executor of :mod:`esma.parallel`, and each finished
 chunk goes into the database (:mod:`esma.store`) with its conjectures in one transaction, so a
-run interrupted at any moment resumes where it stopped.
+run interrupted at any moment resumes where it stopped. When every chunk is stored, the records
+are placed in their families (:func:`esma.familystore.place_families`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esma.parallel import SerialExecutor
 from esma.search import ChunkResult, SearchSpace
+
+if TYPE_CHECKING:
+    from esma.families import Family
 
 __all__ = ["SearchRun", "resume_search"]
 
@@ -36,6 +40,9 @@ class SearchRun:
         Conjectures new to the database.
     records : tuple of dict
         Every conjecture of the run (``to_dict()`` form, as stored), in search order.
+    families : tuple of Family
+        The families of those records (as stored, with every member of the constant, found by
+        this run or not), in :func:`esma.familystore.family_order`.
     """
 
     run_id: int
@@ -44,6 +51,7 @@ class SearchRun:
     ran: int
     new: int
     records: tuple[dict, ...]
+    families: tuple[Family, ...] = ()
 
 
 def resume_search(
@@ -86,7 +94,11 @@ def resume_search(
     ((1, 12, 12), (1, 0, 0))
     >>> again.records == first.records
     True
+    >>> sum(len(f.members) for f in first.families), len(first.families)
+    (12, 2)
     """
+    from esma.familystore import current_families, place_families
+
     params = space.to_dict()
     if executor is None:
         executor = SerialExecutor()
@@ -104,4 +116,10 @@ def resume_search(
             on_chunk(result, added)
     store.finish_run(run_id)
     records = tuple(store.run_records(run_id))
-    return SearchRun(run_id, space.total_chunks, len(done), ran, new, records)
+    placed = place_families(store, known={r["id"]: r for r in records})
+    ids = {r["id"] for r in records}
+    fams = [f for f in placed.current if f.constant == space.constant]
+    if space.constant not in placed.constants:  # nothing new to place: read them
+        fams = current_families(store, space.constant)
+    fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
+    return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)

@@ -14,17 +14,33 @@ a column that its version lacks reads as NULL (:func:`column`).
 
 To add a column, declare it in its table below (nullable, or with a ``server_default``, so the
 rows already stored stay valid) and append ``Migration(N, "why", (AddColumn(table.c.name),))``
-to :data:`MIGRATIONS`. To add a table, declare it and append a migration with
-``AddTable(table)``. tests/test_schema.py migrates a version-1 database and checks that it ends
-with exactly the tables, columns and indexes a new database gets.
+to :data:`MIGRATIONS` (with ``AddIndex`` for an index on it, and ``FillFromRecord`` when its
+value for the rows already stored is in their record JSON). To add a table, declare it and
+append a migration with ``AddTable(table)``. tests/test_schema.py migrates version-1 and
+version-2 databases and checks that they end with exactly the tables, columns and indexes a new
+database gets.
+
+The tables, for people reading the database with SQL (sqlite3, datasette, sqlite-utils, psql):
+
+- ``conjectures``: one row per record, its canonical JSON in ``record`` and flat columns beside
+  it (``constant``, ``lhs``, ``signs``, ``formula``, ``status``, ...);
+- ``runs`` and ``chunks``: the searches and their finished chunks (how a search resumes);
+  ``conjecture_runs``: which run found which record, in search order;
+- ``verifications``: every re-check of a record;
+- ``families``: one row per family of formulas (:mod:`esma.families`), with its key,
+  representative, kind, citation, rates and the family's JSON in ``record``;
+  ``family_members``: one row per record placed in a family, with its transform;
+- ``meta``: the schema version.
 
 >>> SCHEMA_VERSION, [m.version for m in MIGRATIONS]
-(2, [2])
+(3, [2, 3])
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -86,6 +102,10 @@ conjectures = sa.Table(
     # Where an imported conjecture came from (a file name); NULL for one found by a search.
     sa.Column("source", sa.Text),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    # "proved" (the record carries a certificate) or "conjectured" (version 3; the record's JSON
+    # says the same, this column is for SQL).
+    sa.Column("status", sa.String(16), nullable=False, server_default="conjectured"),
+    sa.Index("ix_conjectures_status", "status"),
 )
 
 conjecture_runs = sa.Table(
@@ -111,6 +131,35 @@ verifications = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     # The esma that checked (version 2): a later esma may check differently. NULL before.
     sa.Column("esma_version", sa.String(64)),
+)
+
+
+# Families of formulas (version 3): computed from the records as they are stored (see
+# esma.familystore), never typed in. A family's key is a content hash of its constant and tail.
+families = sa.Table(
+    "families",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("constant", sa.Text, nullable=False, index=True),
+    sa.Column("representative", sa.String(64), sa.ForeignKey("conjectures.id"), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("citation", sa.Text),
+    sa.Column("value_class", sa.String(64), nullable=False),
+    sa.Column("convergence_rate", sa.Float, nullable=False),
+    sa.Column("simple_cf_rate", sa.Float),
+    # The canonical JSON of Family.to_dict(full=True): what the family is rebuilt from.
+    sa.Column("record", sa.Text, nullable=False),
+)
+
+family_members = sa.Table(
+    "family_members",
+    metadata,
+    sa.Column("conjecture_id", sa.String(64), sa.ForeignKey("conjectures.id"), primary_key=True),
+    sa.Column("family_key", sa.String(64), sa.ForeignKey("families.key"), nullable=False),
+    # [[p, q], [r, s]]: y_member = (p·y_rep + q)/(r·y_rep + s).
+    sa.Column("transform", sa.Text, nullable=False),
+    sa.Index("ix_family_members_family", "family_key"),
 )
 
 
@@ -148,12 +197,57 @@ class AddColumn:
 
 
 @dataclass(frozen=True)
+class AddIndex:
+    """Create an index declared above (one on a column that a migration adds)."""
+
+    index: sa.Index
+
+    def apply(self, conn: Connection) -> None:
+        self.index.create(conn)
+
+    def columns(self) -> list[tuple[str, str]]:
+        return []
+
+
+@dataclass(frozen=True)
+class FillFromRecord:
+    """Set a column of ``conjectures`` added by a migration from each row's record JSON:
+    ``field`` of the record, where it differs from the column's default."""
+
+    column: sa.Column
+    field: str
+    default: Any
+
+    def apply(self, conn: Connection) -> None:
+        table = self.column.table
+        rows = conn.execute(sa.select(table.c.id, table.c.record)).all()
+        updates = []
+        for row in rows:
+            try:
+                value = json.loads(row.record).get(self.field, self.default)
+            except (TypeError, ValueError, AttributeError):
+                continue  # a damaged record keeps the default; reading it names the row
+            if value != self.default:
+                updates.append({"row_id": row.id, "value": value})
+        if updates:
+            conn.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("row_id"))
+                .values({self.column.name: sa.bindparam("value")}),
+                updates,
+            )
+
+    def columns(self) -> list[tuple[str, str]]:
+        return []
+
+
+@dataclass(frozen=True)
 class Migration:
     """The changes that take a database from ``version - 1`` to ``version``."""
 
     version: int
     why: str
-    changes: tuple[AddTable | AddColumn, ...]
+    changes: tuple[AddTable | AddColumn | AddIndex | FillFromRecord, ...]
 
     def apply(self, conn: Connection) -> None:
         for change in self.changes:
@@ -166,6 +260,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "a verification records the esma version that made it",
         (AddColumn(verifications.c.esma_version),),
+    ),
+    Migration(
+        3,
+        "proof status as a column; families of formulas and their members",
+        (
+            AddColumn(conjectures.c.status),
+            AddIndex(next(i for i in conjectures.indexes if i.name == "ix_conjectures_status")),
+            FillFromRecord(conjectures.c.status, "status", "conjectured"),
+            AddTable(families),
+            AddTable(family_members),
+        ),
     ),
 )
 

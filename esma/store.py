@@ -34,12 +34,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from esma import __version__, schema
-from esma.conjecture import FIELDS, Conjecture, canonical_json
+from esma.conjecture import FIELDS, STATUSES, Conjecture, canonical_json
 from esma.dialects import DEFAULT_URL, PostgreSQL, SQLite, dialect_for, resolve_url
 from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int
-from esma.schema import SCHEMA_VERSION, chunks, conjecture_runs, conjectures, runs, verifications
+from esma.schema import (
+    SCHEMA_VERSION,
+    chunks,
+    conjecture_runs,
+    conjectures,
+    family_members,
+    runs,
+    verifications,
+)
+from esma.schema import families as families_table
 
 if TYPE_CHECKING:
+    from esma.families import Family
     from esma.verify import Approval
 
 __all__ = ["DEFAULT_URL", "SCHEMA_VERSION", "Store", "resolve_url"]
@@ -111,6 +121,7 @@ def _row(conj: Conjecture, first_run: int | None, source: str | None, now: datet
         "first_run": first_run,
         "source": source,
         "created": now,
+        "status": conj.status,
     }
 
 
@@ -522,12 +533,29 @@ class Store:
         source: str | None,
         now: datetime,
     ) -> list[str]:
-        """Insert the conjectures not yet present; the ids of those that were new."""
+        """Insert the conjectures not yet present; the ids of those that were new.
+
+        A record already stored as conjectured that arrives proved gains its certificate: what
+        is proved stays proved (the callers check certificates before they store them).
+        """
         if not found:
             return []
         rows = [_row(c, first_run, source, now) for c in found]
         stmt = self._dialect.insert(conjectures).returning(conjectures.c.id)
-        return list(conn.execute(stmt, rows).scalars())
+        new = list(conn.execute(stmt, rows).scalars())
+        added = set(new)
+        proved = [row for row in rows if row["status"] == "proved" and row["id"] not in added]
+        if proved:
+            conn.execute(
+                sa.update(conjectures)
+                .where(
+                    conjectures.c.id == sa.bindparam("row_id"),
+                    conjectures.c.status == "conjectured",
+                )
+                .values(record=sa.bindparam("text"), status="proved"),
+                [{"row_id": row["id"], "text": row["record"]} for row in proved],
+            )
+        return new
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -541,6 +569,28 @@ class Store:
         """:meth:`conjectures` as the stored records (``to_dict()`` form), rebuilding nothing:
         for listing and JSONL export, where the stored text is already what is wanted."""
         return [_load(row.id, row.record) for row in self._rows(constant)]
+
+    @_guarded
+    def records_of(self, ids: Iterable[str]) -> dict[str, dict]:
+        """The stored records of the given ids (id -> record); ids not stored are left out.
+
+        >>> from esma.conjecture import example
+        >>> with Store.open("sqlite://") as store:
+        ...     _ = store.import_conjectures([example()], "e.jsonl")
+        ...     list(store.records_of([example().id, "0000"]))
+        ['f47e46dd25a4bf43']
+        """
+        wanted = sorted(set(ids))
+        out: dict[str, dict] = {}
+        with self._read() as conn:
+            for part in _parts(wanted):
+                rows = conn.execute(
+                    sa.select(conjectures.c.id, conjectures.c.record).where(
+                        conjectures.c.id.in_(part)
+                    )
+                )
+                out.update((row.id, _load(row.id, row.record)) for row in rows)
+        return out
 
     def _rows(self, constant: str | None) -> list:
         query = sa.select(conjectures.c.id, conjectures.c.record).order_by(
@@ -717,6 +767,245 @@ class Store:
             if checks:
                 conn.execute(sa.insert(verifications), checks)
         return len(new), len(found) - len(new)
+
+    # -- proofs -----------------------------------------------------------------------------------
+
+    @_guarded
+    def set_status(self, conjecture_id: str, status: str, proof: dict | None = None) -> None:
+        """Set a record's status and certificate: its stored JSON and the ``status`` column
+        together, in one transaction. The id does not change (status and proof are not part of
+        the content it hashes).
+
+        Parameters
+        ----------
+        status : str
+            ``"proved"`` (``proof`` is the certificate) or ``"conjectured"`` (``proof`` None).
+
+        Examples
+        --------
+        >>> from esma.conjecture import example
+        >>> with Store.open("sqlite://") as store:
+        ...     _ = store.import_conjectures([example()], "e.jsonl")
+        ...     store.set_status(example().id, "proved", {"v": 1})
+        ...     store.status_of(example().id), store.get(example().id).status
+        (('proved', {'v': 1}), 'proved')
+        """
+        if status not in STATUSES:
+            raise InvalidParameter(
+                f"status: {status!r} must be one of {', '.join(STATUSES)}", parameter="status"
+            )
+        if (status == "proved") != isinstance(proof, dict):
+            raise InvalidParameter(
+                "proof: a proved record needs its certificate (a dict), a conjectured one None",
+                parameter="proof",
+            )
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(conjectures.c.record).where(conjectures.c.id == conjecture_id)
+            ).first()
+            if row is None:
+                raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
+            record = _load(conjecture_id, row.record)
+            record["status"], record["proof"] = status, proof
+            conn.execute(
+                sa.update(conjectures)
+                .where(conjectures.c.id == conjecture_id)
+                .values(record=canonical_json(record), status=status)
+            )
+
+    @_guarded
+    def status_of(self, conjecture_id: str) -> tuple[str, dict | None]:
+        """A record's status and certificate (``"conjectured"`` and None for records stored
+        before esma proved them)."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(conjectures.c.record).where(conjectures.c.id == conjecture_id)
+            ).first()
+        if row is None:
+            raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
+        record = _load(conjecture_id, row.record)
+        return record.get("status", "conjectured"), record.get("proof")
+
+    # -- families ---------------------------------------------------------------------------------
+    # Computed from the records by esma.familystore, which is what callers use: these methods
+    # only read and write what it computed.
+
+    @_guarded
+    def families(self, constant: str | None = None) -> list[Family]:
+        """The stored families (of one constant), as :class:`esma.families.Family` objects,
+        ordered by constant and key; none in a database older than version 3."""
+        return [_family(key, text) for key, text in self.family_records(constant).items()]
+
+    def family_records(self, constant: str | None = None) -> dict[str, str]:
+        """Key -> stored JSON of every family (of one constant), ordered by constant and key."""
+        if self.version < 3:
+            return {}
+        f = families_table.c
+        query = sa.select(f.key, f.record).order_by(f.constant, f.key)
+        if constant is not None:
+            query = query.where(f.constant == constant)
+        with _guard(self), self._read() as conn:
+            return {row.key: row.record for row in conn.execute(query)}
+
+    @_guarded
+    def family_of(self, conjecture_id: str) -> Family | None:
+        """The stored family of a record, or None when it is not placed in one yet."""
+        if self.version < 3:
+            return None
+        f = families_table.c
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(f.key, f.record)
+                .join(family_members, family_members.c.family_key == f.key)
+                .where(family_members.c.conjecture_id == conjecture_id)
+            ).first()
+        return None if row is None else _family(row.key, row.record)
+
+    @_guarded
+    def unplaced(self, constant: str | None = None) -> list[dict]:
+        """The stored records (of one constant) that are in no stored family yet, ordered by
+        constant and id: those a search stored before it was stopped, or every record of a
+        database older than version 3."""
+        query = sa.select(conjectures.c.id, conjectures.c.record).order_by(
+            conjectures.c.constant, conjectures.c.id
+        )
+        if self.version >= 3:
+            query = query.outerjoin(
+                family_members, family_members.c.conjecture_id == conjectures.c.id
+            ).where(family_members.c.conjecture_id.is_(None))
+        if constant is not None:
+            query = query.where(conjectures.c.constant == constant)
+        with self._read() as conn:
+            return [_load(row.id, row.record) for row in conn.execute(query)]
+
+    @_guarded
+    def unplaced_ids(self, constant: str | None = None) -> list[str]:
+        """The ids of :meth:`unplaced`, in its order, without reading the records."""
+        query = sa.select(conjectures.c.id).order_by(conjectures.c.constant, conjectures.c.id)
+        if self.version >= 3:
+            query = query.outerjoin(
+                family_members, family_members.c.conjecture_id == conjectures.c.id
+            ).where(family_members.c.conjecture_id.is_(None))
+        if constant is not None:
+            query = query.where(conjectures.c.constant == constant)
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    @_guarded
+    def unplaced_constants(self) -> list[str]:
+        """The constants that have records in no stored family, sorted."""
+        query = sa.select(conjectures.c.constant).distinct().order_by(conjectures.c.constant)
+        if self.version >= 3:
+            query = query.outerjoin(
+                family_members, family_members.c.conjecture_id == conjectures.c.id
+            ).where(family_members.c.conjecture_id.is_(None))
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    @_guarded
+    def save_families(
+        self, constant: str, fams: Sequence[Family], expected: Mapping[str, str]
+    ) -> int | None:
+        """Write the families of ``constant`` that differ from what is stored, in one
+        transaction, provided the stored ones are still ``expected`` (key -> JSON, as
+        :meth:`family_records` read them before the families were computed).
+
+        Returns
+        -------
+        int or None
+            How many families were written; None when another process changed the stored
+            families meanwhile (nothing is written: compute again from what is stored now).
+
+        Examples
+        --------
+        >>> from esma.conjecture import example
+        >>> from esma.families import families
+        >>> with Store.open("sqlite://") as store:
+        ...     _ = store.import_conjectures([example()], "e.jsonl")
+        ...     fams = families([example()])
+        ...     first = store.save_families("e", fams, {})
+        ...     again = store.save_families("e", fams, {})        # no longer what is stored
+        ...     family, unplaced = store.family_of(example().id), store.unplaced()
+        >>> first, again, family == fams[0], unplaced
+        (1, None, True, [])
+        """
+        rows = {}
+        for fam in fams:
+            if fam.constant != constant:
+                raise InvalidParameter(
+                    f"families: family {fam.key} is of {fam.constant!r}, not {constant!r}",
+                    parameter="families",
+                )
+            rows[fam.key] = (fam, canonical_json(fam.to_dict(full=True)))
+        f = families_table.c
+        with self._write() as conn:
+            stored = {
+                row.key: row.record
+                for row in conn.execute(sa.select(f.key, f.record).where(f.constant == constant))
+            }
+            if stored != dict(expected):
+                return None
+            changed = [(fam, text) for key, (fam, text) in rows.items() if stored.get(key) != text]
+            if not changed:
+                return 0
+            keys = [fam.key for fam, _ in changed]
+            ids = [m.id for fam, _ in changed for m in fam.members]
+            m = family_members.c
+            for part in _parts(ids):
+                conn.execute(sa.delete(family_members).where(m.conjecture_id.in_(part)))
+            for part in _parts(keys):
+                conn.execute(sa.delete(family_members).where(m.family_key.in_(part)))
+                conn.execute(sa.delete(families_table).where(f.key.in_(part)))
+            conn.execute(
+                sa.insert(families_table), [_family_row(fam, text) for fam, text in changed]
+            )
+            conn.execute(
+                sa.insert(family_members),
+                [
+                    {
+                        "conjecture_id": member.id,
+                        "family_key": fam.key,
+                        "transform": json.dumps([list(r) for r in member.transform]),
+                    }
+                    for fam, _ in changed
+                    for member in fam.members
+                ],
+            )
+            return len(changed)
+
+
+def _parts(items: list, size: int = 500) -> Iterator[list]:
+    """``items`` in slices small enough for one IN (...) (SQLite allows 32,766 parameters)."""
+    for k in range(0, len(items), size):
+        yield items[k : k + size]
+
+
+def _family(key: str, text: str) -> Family:
+    from esma.families import Family
+
+    try:
+        return Family.from_dict(json.loads(text))
+    except (TypeError, ValueError) as exc:
+        raise InvalidRecord(
+            f"database family {key}: the stored family is not valid JSON ({exc})"
+        ) from None
+    except InvalidRecord as exc:
+        raise InvalidRecord(f"database family {key}: {exc}") from None
+
+
+def _family_row(fam: Family, text: str) -> dict:
+    return {
+        "key": fam.key,
+        "constant": fam.constant,
+        "representative": fam.representative,
+        "size": len(fam.members),
+        "kind": fam.kind,
+        "citation": fam.citation,
+        "value_class": fam.value_class,
+        "convergence_rate": fam.convergence_rate,
+        "simple_cf_rate": fam.simple_cf_rate,
+        "record": text,
+    }
 
 
 def _verification(conjecture_id: str, digits: int, terms: int, ok: bool, now: datetime) -> dict:

@@ -149,8 +149,34 @@ class Theorem:
         """
         return [self.term(i) for i in range(n)]
 
+    def statement(self, name: str = "c") -> str:
+        """The theorem as one line, the constant called ``name``.
+
+        >>> theorem_for("e").statement("e")
+        'e = [2; (1, 2k, 1) for k ≥ 1]'
+        >>> theorem_for("tan(1/3)").statement()
+        'c = [0; 2, (1, 6k + 1) for k ≥ 1]'
+        >>> theorem_for("sqrt(3)").statement("sqrt(3)")
+        'sqrt(3) = [1; (1, 2) repeated]'
+        """
+        head = "".join(f"{h}, " for h in self.head)
+        block = ", ".join(_linear_text(alpha, beta) for alpha, beta in self.block)
+        periodic = all(beta == 0 for _, beta in self.block)
+        tail = "repeated" if periodic else f"for k ≥ {self.k0}"
+        return f"{name} = [{self.c0}; {head}({block}) {tail}]"
+
     def __str__(self) -> str:
         return f"{self.key} ({self.citation})"
+
+
+def _linear_text(alpha: int, beta: int) -> str:
+    """alpha + beta·k as text: ``2k``, ``6k + 1``, ``3``."""
+    if beta == 0:
+        return str(alpha)
+    k = "k" if beta == 1 else "-k" if beta == -1 else f"{beta}k"
+    if alpha == 0:
+        return k
+    return f"{k} {'+' if alpha > 0 else '-'} {abs(alpha)}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_prefix_and_value_agree_with_the_constant(path):
 
 def test_markdown_table_lists_every_record():
     table = (CATALOGUE / "catalogue.md").read_text(encoding="utf-8").splitlines()
-    assert table[0] == "| id | constant | formula | digits |"
+    assert table[0] == "| id | constant | signs | formula | status | digits |"
     ids = [re.match(r"\| `([0-9a-f]{16})` \|", row).group(1) for row in table[2:]]
     expected = sorted(c.id for path in FILES for c in _records(path))
     assert sorted(ids) == expected
@@ -112,7 +112,37 @@ def test_make_script_documents_every_file():
     loop = re.search(r"for name in ([\w ]+); do\s+\"\$ESMA\" search", script)
     assert loop and tuple(loop.group(1).split()) == CONSTANTS
     assert "--coeff 2 --periods 1-4 --depth 100" in script
-    assert "catalogue.md" in script
+    for name in (
+        "catalogue.md",
+        "families.md",
+        "catalogue.html",
+        '"$ESMA" check conjectures/*.jsonl',
+    ):
+        assert name in script, name
+
+
+def test_families_page_lists_every_family_and_the_funnel():
+    """families.md: a row per family of the records (computed here from the files), and the
+    funnel of each constant."""
+    from esma.families import families, funnel
+
+    records = [c for path in FILES for c in _records(path)]
+    fams = families(records, rates=False)
+    page = (CATALOGUE / "families.md").read_text(encoding="utf-8")
+    keys = re.findall(r"^\| `([0-9a-f]{16})` \|", page, flags=re.MULTILINE)
+    assert sorted(keys) == sorted(f.key for f in fams)
+    for row in funnel(fams):
+        proved = sum(c.status == "proved" for c in records if c.constant == row.constant)
+        line = (
+            f"| `{row.constant}` | {row.records:,} | {proved:,} | {row.values:,} | "
+            f"{row.value_classes:,} | {row.families:,} | {row.new_families:,} |"
+        )
+        assert line in page, line
+    # Each constant's new families come before its classical ones.
+    for constant in CONSTANTS:
+        section = page.split(f"## `{constant}`", 1)[1].split("\n## ", 1)[0]
+        kinds = [" | classical: " in r for r in section.splitlines() if r.startswith("| `")]
+        assert kinds == sorted(kinds) and any(kinds) and not all(kinds), constant
 
 
 # -- full precision, and regeneration (pytest -m slow) ---------------------------------------

@@ -53,6 +53,8 @@ REFERENCES = {
     "e2": lambda: M.exp(2),
     "sqrte": lambda: M.exp(M.mpf(1) / 2),
     "e13": lambda: M.exp(third()),
+    "glaisher": lambda: M.glaisher,
+    "khinchin": lambda: M.khinchin,
     "tan(1)": lambda: M.tan(1),
     "besseli(1, 2)/besseli(0, 2)": lambda: M.besseli(1, 2) / M.besseli(0, 2),
     "exp(2)": lambda: M.exp(2),

@@ -209,13 +209,14 @@ def test_markdown_table(make_conjecture):
     buf = io.StringIO()
     assert write_markdown(items, buf) == 3
     lines = buf.getvalue().splitlines()
-    assert _md_cells(lines[0]) == ["id", "constant", "formula", "digits"]
+    assert _md_cells(lines[0]) == ["id", "constant", "signs", "formula", "status", "digits"]
     assert set(lines[1]) <= set("|-: ")
     assert len(lines) == 2 + len(items)
     for line, conj in zip(lines[2:], items, strict=True):
         cells = _md_cells(line)
-        assert len(cells) == 4, line
-        assert cells[0] == f"`{conj.id}`" and cells[3] == "1000"
+        assert len(cells) == 6, line
+        assert cells[0] == f"`{conj.id}`" and cells[5] == "1000"
+        assert cells[2] == "`-+`" and cells[4] == "conjectured"
     assert "e \\| 1 = " in lines[3]
 
 

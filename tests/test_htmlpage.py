@@ -200,3 +200,20 @@ def test_columns_sort_in_a_browser(browser, tmp_path):
     assert column() == sorted(column(), reverse=True)
     assert headings[digits].get_attribute("aria-sort") == "descending"
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_the_shipped_catalogue_page_loads_with_a_row_per_family(browser, tmp_path):
+    """conjectures/catalogue.html (make.sh: `esma export --format html`): one row per family of
+    the catalogue, every record's formula rendered, nothing said on the console."""
+    from esma.families import families
+
+    records = [c for path in sorted(CATALOGUE.glob("*.jsonl")) for c in _records(path.name)]
+    fams = families(records, rates=False)
+    page = (CATALOGUE / "catalogue.html").read_text(encoding="utf-8")
+    log = _open(browser, tmp_path, page)
+    assert not [e for e in log if e["level"] in ("SEVERE", "WARNING")], log
+    counts = browser.execute_script(
+        "return [document.querySelector('tbody').rows.length,"
+        " document.querySelectorAll('math').length];"
+    )
+    assert counts == [len(fams), len(records)]

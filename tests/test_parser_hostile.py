@@ -8,7 +8,10 @@ warns, and such strings escape restricted globals), resource bombs, and plain mi
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -20,6 +23,7 @@ from esma.errors import EsmaError, InvalidExpression
 from esma.expr import parse_expression
 
 PWNED = "/tmp/esma_pwned"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOUCH = f"__import__('os').system('touch {PWNED}')"
 
 HOSTILE: list[tuple[str, str]] = [
@@ -137,6 +141,75 @@ HOSTILE: list[tuple[str, str]] = [
 ]
 
 
+def _nest(text: str, times: int, inner: str) -> str:
+    """``text`` with ``{}`` replaced by itself ``times`` times around ``inner``."""
+    for _ in range(times):
+        inner = text.format(inner)
+    return inner
+
+
+# The functions of the wider expression language: huge arguments, poles, branch cuts (given
+# exactly or as balls that straddle them), nested hypergeometric functions.
+NEW_FUNCTIONS_HOSTILE: list[tuple[str, str]] = [
+    ("polylog(10**6, 1/2)", "polylog order s too large"),
+    ("polylog(2, -10**30)", "polylog argument too large"),
+    ("hyp2f1(10**6, 1, 2, 1/2)", "hyp2f1 parameter a too large"),
+    ("hyp2f1(1, 1, 2, -10**30)", "hyp2f1 argument too large"),
+    ("hyp1f1(1, 10**4, 1)", "hyp1f1 parameter b too large"),
+    ("hyp1f1(1, 2, -10**6)", "hyp1f1 argument too large"),
+    ("hyp0f1(1, 10**9)", "hyp0f1 argument too large"),
+    ("besselk(1, 10**9)", "besselk argument too large"),
+    ("bessely(10**5, 1)", "bessely order nu too large"),
+    ("digamma(-10**20 - 1/2)", "digamma argument too large"),
+    ("erfc(10**30)", "too small"),
+    ("erf(10**30)", "rational"),
+    ("loggamma(10**30)", "too large"),
+    ("agm(1, exp(10**5))", "too large"),
+    ("digamma(-5)", "digamma is undefined at 0, -1, -2, ... (pole)"),
+    ("loggamma(0)", "loggamma is undefined at 0, -1, -2, ... (pole)"),
+    ("atanh(1)", "atanh is undefined at -1 and 1 (pole)"),
+    ("polylog(1, 1)", "diverges for s <= 1 (pole)"),
+    ("besselk(0, 0)", "besselk(nu, 0) is undefined (pole)"),
+    ("bessely(1, 0)", "bessely(nu, 0) is undefined (pole)"),
+    ("hyp2f1(1, 1, -3, 1/2)", "hyp2f1 is undefined when c is 0, -1, -2, ... (pole)"),
+    ("hyp1f1(1, -1, 1)", "hyp1f1 is undefined when b is 0, -1, -2, ... (pole)"),
+    ("hyp0f1(0, 1)", "hyp0f1 is undefined when b is 0, -1, -2, ... (pole)"),
+    ("asin(2)", "asin is real only for -1 <= z <= 1"),
+    ("acos(-1 - 10**-30)", "acos is real only for -1 <= z <= 1"),
+    ("acosh(0)", "acosh is real only for z >= 1"),
+    ("atanh(-2)", "atanh is real only for -1 < z < 1"),
+    ("loggamma(-1/2)", "loggamma is real only for z > 0"),
+    ("polylog(2, 3/2)", "branch cut"),
+    ("hyp2f1(1/2, 1/2, 1, 2)", "branch cut"),
+    ("hyp2f1(1, 1, 2, 1)", "diverges unless c - a - b > 0"),
+    ("besselk(1, -1)", "besselk(nu, z) is real only for z > 0"),
+    ("agm(-1, -2)", "agm of a negative number is not real"),
+    ("asin(sin(pi/2))", "cannot decide whether the argument"),
+    ("polylog(2, sin(pi/2))", "too close to z = 1"),
+    ("hyp2f1(1, 1, 2, sin(pi/2))", "too close to z = 1"),
+    ("atanh(tanh(10**4))", "atanh is undefined at -1 and 1 (pole)"),
+    ("loggamma(sin(pi))", "loggamma is undefined at 0 (pole)"),
+    ("hyp2f1(sqrt(2), 1/2, sqrt(2) + 3/2, 9/10)", "not written as a rational"),
+    ("hyp2f1(1, 1, 2, hyp2f1(1, 1, 2, 9/10))", "branch cut"),
+    (_nest("hyp2f1(1, 1, 2, {}/2)", 45, "1/2"), "branch cut"),  # grows past z = 1
+    ("hyp1f1(hyp1f1(hyp1f1(1, 2, 3), 2, 3), 2, hyp1f1(1, 2, 3))", "hyp1f1 parameter a too large"),
+    ("hyp2f1(hyp2f1(1, 1, 2, 1/2), 1, -2, 1/2)", "(pole)"),
+    ("polylog(-2, 1/3)", "rational"),  # 3/2, known exactly
+    ("hyp2f1(-2, 1, 2, 3)", "rational"),  # a polynomial: 1
+    ("agm(2, 2)", "rational"),
+]
+HOSTILE += NEW_FUNCTIONS_HOSTILE
+
+
+# Nested hypergeometric functions that are fine constants: evaluated, not refused.
+NESTED_VALID = [
+    "hyp2f1(hyp2f1(1,1,2,0.5),1,2,0.5)",
+    _nest("hyp1f1(1/2, 3/2, -{})", 12, "2"),
+    _nest("hyp0f1(3/2, -{})", 25, "1/2"),
+    _nest("agm(1, {})", 30, "1/2"),
+]
+
+
 @pytest.fixture(autouse=True)
 def _no_pwned_file():
     if os.path.exists(PWNED):  # left over from an earlier, broken run
@@ -208,3 +281,37 @@ def test_hostile_string_on_the_command_line(text: str, word: str, tmp_path, monk
         lines = result.stderr.strip().splitlines()
         assert result.exit_code == 2 and len(lines) == 1, (args, result.stderr)
     assert not os.path.exists(PWNED) and list(tmp_path.iterdir()) == []
+
+
+def _esma(*args: str) -> subprocess.CompletedProcess:
+    """``python -m esma ARGS`` with this checkout first on the path, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run(
+        [sys.executable, "-m", "esma", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,  # generous: each takes well under a second (tests/benchmarks/bench_functions.py)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"), NEW_FUNCTIONS_HOSTILE, ids=[repr(t[:30]) for t, _ in NEW_FUNCTIONS_HOSTILE]
+)
+def test_new_functions_hostile_through_the_cli(text: str, word: str, tmp_path) -> None:
+    """``esma expand`` in a process of its own: exit status 2, one line on stderr saying what is
+    wrong, nothing on stdout, no file written."""
+    result = _esma("expand", text)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("esma: error: ") and word in lines[0], lines[0]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("text", NESTED_VALID, ids=[t[:30] for t in NESTED_VALID])
+def test_nested_hypergeometric_constants_are_expanded(text: str) -> None:
+    """Nesting is no attack in itself: a nested hypergeometric value is certified like any
+    other (the first of these is checked against mpmath in tests/test_functions.py)."""
+    result = _esma("expand", text, "--terms", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["certified_terms"] == 5

@@ -1,8 +1,9 @@
 """Schema versions and migrations, on SQLite and (with ESMA_TEST_POSTGRES_URL) PostgreSQL.
 
-The version-1 databases in tests/data/ were made by esma itself before migrations existed (see
-the comment at the top of each file); a migrated one must hold the same data and have exactly
-the tables of a new database.
+The version-1 databases in tests/data/ were made by esma itself before migrations existed, the
+version-2 ones before proof status and families had their own column and tables (see the comment
+at the top of each file); a migrated one must hold the same data and have exactly the tables of
+a new database.
 """
 
 from __future__ import annotations
@@ -23,18 +24,18 @@ DATA = Path(__file__).resolve().parent / "data"
 FOUND, IMPORTED = "0015b5721bb18974", "002027550e34e9a4"  # the two records of the v1 files
 
 
-def _load_v1(db_url: str) -> None:
-    """Fill the empty database ``db_url`` with the version-1 dump of its dialect."""
+def _load_v1(db_url: str, version: int = 1) -> None:
+    """Fill the empty database ``db_url`` with the dump of ``version`` of its dialect."""
     url = sa.engine.make_url(resolve_url(db_url))
     if url.get_backend_name() == "sqlite":
         import sqlite3
 
         with sqlite3.connect(url.database) as conn:
-            conn.executescript((DATA / "store_v1.sqlite.sql").read_text(encoding="utf-8"))
+            conn.executescript((DATA / f"store_v{version}.sqlite.sql").read_text(encoding="utf-8"))
         return
     import psycopg
 
-    script = (DATA / "store_v1.postgresql.sql").read_text(encoding="utf-8")
+    script = (DATA / f"store_v{version}.postgresql.sql").read_text(encoding="utf-8")
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(script)  # several statements, no parameters: sent as one simple query
@@ -93,6 +94,67 @@ def test_a_version_1_database_migrates_to_the_current_version(new_db):
     fresh = new_db()
     Store.open(fresh).close()
     assert _shape(db_url) == _shape(fresh)
+
+
+# The records of the version-2 files: two proved (one found by the run, one imported) and one
+# stored as conjectured, without certificate (as a search with proving off stores it).
+V2_PROVED, V2_IMPORTED, V2_CONJECTURED = "0015b5721bb18974", "002027550e34e9a4", "0081968f47c5a7b4"
+
+
+def _statuses(db_url: str) -> dict[str, str]:
+    engine = sa.create_engine(resolve_url(db_url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT id, status FROM conjectures ORDER BY id").all()
+            return dict(rows)
+    finally:
+        engine.dispose()
+
+
+def test_a_version_2_database_migrates_to_the_current_version(new_db):
+    """The status column is filled from the stored records, the family tables are created
+    empty, and the records are placed in families by the next writer."""
+    from esma.familystore import place_families
+
+    db_url = new_db()
+    _load_v1(db_url, version=2)
+    assert _version(db_url) == "2"
+    with Store.open(db_url) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.ids() == [V2_PROVED, V2_IMPORTED, V2_CONJECTURED]
+        assert store.get(V2_PROVED).status == "proved"
+        assert store.status_of(V2_CONJECTURED) == ("conjectured", None)
+        assert store.families() == [] and len(store.unplaced()) == 3
+        assert store.start_run(store.run(1)["parameters"], 2) == (1, {0})  # the v2 run resumes
+    assert _statuses(db_url) == {
+        V2_PROVED: "proved",
+        V2_IMPORTED: "proved",
+        V2_CONJECTURED: "conjectured",
+    }
+    with Store.open(db_url) as store:
+        placed = place_families(store)
+        assert placed.records == 3 and store.unplaced() == []
+        assert sorted(m.id for f in store.families() for m in f.members) == sorted(store.ids())
+    fresh = new_db()
+    Store.open(fresh).close()
+    assert _shape(db_url) == _shape(fresh)
+
+
+def test_a_version_2_database_is_read_with_families_in_memory(tmp_path):
+    """Read-only: nothing migrates, statuses come from the records, families are computed."""
+    from esma.familystore import current_families
+
+    path = tmp_path / "v2.db"
+    _load_v1(f"sqlite:///{path}", version=2)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with Store.open(str(path), read_only=True) as store:
+        assert store.version == 2
+        assert store.families() == [] and store.family_of(V2_PROVED) is None
+        assert [r["status"] for r in store.records()] == ["proved", "proved", "conjectured"]
+        fams = current_families(store)
+        assert sorted(m.id for f in fams for m in f.members) == sorted(store.ids())
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert _version(f"sqlite:///{path}") == "2"
 
 
 def test_reading_an_older_database_reads_it_as_it_is(tmp_path):

@@ -119,7 +119,9 @@ def test_every_catalogue_formula_states_every_term(field):
         rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
         md = io.StringIO()
         write_markdown(records, md)
-        cells = [line.split(" | ")[2].strip("`") for line in md.getvalue().splitlines()[2:]]
+        lines = md.getvalue().splitlines()
+        column = [c.strip() for c in lines[0].strip("|").split("|")].index("formula")
+        cells = [line.split(" | ")[column].strip("`") for line in lines[2:]]
         assert [r["formula"] for r in rows] == cells
         texts = cells
     for conj, text in zip(records, texts, strict=True):

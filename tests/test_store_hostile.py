@@ -97,6 +97,8 @@ def test_verify_all_names_each_bad_record_and_checks_the_rest(
         ["show", "abcd"],
         ["export", "--format", "jsonl"],
         ["verify", "--all"],
+        ["prove", "--all"],
+        ["families"],
     ],
 )
 @pytest.mark.parametrize("target", ["typo.db", "folder"])
@@ -125,8 +127,8 @@ def test_export_from_a_typo_keeps_the_previous_file(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [SEARCH, ["import", "-"], ["verify", "--all"]],
-    ids=["search", "import", "verify"],
+    [SEARCH, ["import", "-"], ["verify", "--all"], ["prove", "--all"], ["families"]],
+    ids=["search", "import", "verify", "prove", "families"],
 )
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
 def test_an_in_memory_database_is_refused_where_results_are_stored(command, url, tmp_path):
@@ -146,6 +148,8 @@ def test_an_in_memory_database_is_refused_where_results_are_stored(command, url,
         ["verify", "--all"],
         SEARCH,
         ["import", "-"],
+        ["prove", "--all"],
+        ["families"],
     ],
     ids=lambda c: c[0],
 )
@@ -179,7 +183,7 @@ def test_nothing_is_written_into_a_damaged_file(tmp_path, true_records):
         fh.seek(size // 2 // 4096 * 4096 + 100)
         fh.write(b"garbage!" * 256)
     digest = _digest(path)
-    for command in (SEARCH, ["import", "-"], ["verify", "--all"]):
+    for command in (SEARCH, ["import", "-"], ["verify", "--all"], ["prove", "--all"]):
         line = _one_line(_run(*command, "--db", path, input=catalogue_lines("e", 1)[0]))
         assert "damaged" in line, line
     assert _digest(path) == digest
@@ -253,6 +257,16 @@ def test_read_commands_work_on_a_read_only_file_system(true_db, true_records, tm
         exported = _run("export", "--db", path, "--format", "jsonl")
         assert exported.exit_code == 0 and len(exported.stdout.splitlines()) == 5
         line = _one_line(_run("verify", "--all", "--db", path))
+        assert "cannot be written" in line
+        # The records are not placed in families yet: they are placed in memory, not stored.
+        families = _run("families", "--db", path, "--json")
+        assert families.exit_code == 0, families.output
+        members = {
+            m["id"] for f in map(json.loads, families.stdout.splitlines()) for m in f["members"]
+        }
+        assert members == {r["id"] for r in true_records}
+        assert "family " in _run("show", first, "--db", path).stdout
+        line = _one_line(_run("prove", "--all", "--db", path))
         assert "cannot be written" in line
         assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
