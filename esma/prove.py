@@ -753,17 +753,20 @@ def _compare_closed_form(
     worst = None
     for v in range(reps):
         for i, e in enumerate(emitted):
-            # j = j1 + reps·u + v emits n = n1 + m·v + i + lcm·u.
+            # j = j1 + reps·u + v emits n = n1 + m·v + i + lcm·u. Both sides are polynomials
+            # in u of degree < points, equal iff equal at u = 0, ..., points - 1; where they
+            # differ, the first such u is the first n.
             offset = n1 + m * v + i - start
-            r = offset % period
-            proven = _pcompose_linear(e, reps, j1 + v)
-            claimed = _pcompose_linear(polys[r], lcm // period, offset // period)
-            diff = _psub(proven, _norm(claimed))
-            if diff:
-                u = next(u for u in range(len(diff) + 1) if _peval(diff, u) != 0)
-                n = n1 + m * v + i + lcm * u
-                if worst is None or n < worst[0]:
-                    worst = (n, int(_peval(proven, u)), int(_peval(_norm(claimed), u)))
+            claimed_poly = polys[offset % period]
+            points = max(len(e), len(claimed_poly), 1)
+            for u in range(points):
+                proven = _peval(e, reps * u + j1 + v)
+                claimed = _peval(claimed_poly, (lcm // period) * u + offset // period)
+                if proven != claimed:
+                    n = n1 + m * v + i + lcm * u
+                    if worst is None or n < worst[0]:
+                        worst = (n, int(proven), int(claimed))
+                    break
     return worst
 
 
