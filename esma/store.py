@@ -800,12 +800,7 @@ class Store:
                 parameter="proof",
             )
         with self._write() as conn:
-            row = conn.execute(
-                sa.select(conjectures.c.record).where(conjectures.c.id == conjecture_id)
-            ).first()
-            if row is None:
-                raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
-            record = _load(conjecture_id, row.record)
+            record = _stored_record(conn, conjecture_id)
             record["status"], record["proof"] = status, proof
             conn.execute(
                 sa.update(conjectures)
@@ -818,12 +813,7 @@ class Store:
         """A record's status and certificate (``"conjectured"`` and None for records stored
         before esma proved them)."""
         with self._read() as conn:
-            row = conn.execute(
-                sa.select(conjectures.c.record).where(conjectures.c.id == conjecture_id)
-            ).first()
-        if row is None:
-            raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
-        record = _load(conjecture_id, row.record)
+            record = _stored_record(conn, conjecture_id)
         return record.get("status", "conjectured"), record.get("proof")
 
     # -- families ---------------------------------------------------------------------------------
@@ -1006,6 +996,16 @@ def _family_row(fam: Family, text: str) -> dict:
         "simple_cf_rate": fam.simple_cf_rate,
         "record": text,
     }
+
+
+def _stored_record(conn: Connection, conjecture_id: str) -> dict:
+    """The stored record ``conjecture_id`` (its JSON checked), or an error naming it."""
+    row = conn.execute(
+        sa.select(conjectures.c.record).where(conjectures.c.id == conjecture_id)
+    ).first()
+    if row is None:
+        raise InvalidParameter(f"conjecture_id: there is no conjecture {conjecture_id!r}")
+    return _load(conjecture_id, row.record)
 
 
 def _verification(conjecture_id: str, digits: int, terms: int, ok: bool, now: datetime) -> dict:
