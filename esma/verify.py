@@ -484,12 +484,18 @@ def reverify(
     digits: int = 2000,
     *,
     on_result: Callable[[Recheck], None] | None = None,
+    numbers: Sequence[Any] = (),
 ) -> RecheckSummary:
     """Approve stored conjectures again to ``digits`` digits and store each outcome.
 
     Every conjecture is checked even when others fail or cannot be read: a record that cannot
     be read back is reported (``"unreadable"``, naming why) and the rest go on. Each check that
     ran is stored as a verification (failed ones with 0 digits).
+
+    A record of a number a search knew only from its digits (:mod:`esma.digitsearch`) is
+    checked against those digits when they are among ``numbers`` (:class:`esma.digits.Digits`,
+    matched by SHA-256), to ``digits`` or what they support if fewer; without them it is
+    unreadable, and says why.
 
     Parameters
     ----------
@@ -529,15 +535,24 @@ def reverify(
         todo = list(dict.fromkeys(store.resolve(i) for i in ids))
     counts = {"ok": 0, "failed": 0, "unreadable": 0}
     for conjecture_id in todo:
+        target = digits
         try:
             conj = store.get(conjecture_id)
-            value = lhs_value(conj.constant, conj.lhs)
+            try:
+                value = lhs_value(conj.constant, conj.lhs)
+            except EsmaError:
+                value = _digits_value(store, conj, numbers)
+                if value is None:
+                    raise
+                from esma.digitsearch import approval_digits
+
+                target = max(min(digits, approval_digits(value, digits)), 10)
         except StoreError:
             raise  # the database itself failed: nothing more can be checked
         except EsmaError as exc:  # the record, its constant or its left-hand side
             outcome = Recheck(conjecture_id, "unreadable", None, str(exc))
         else:
-            approval = approve(value, conj.recurrence, conj.signs, digits=digits)
+            approval = approve(value, conj.recurrence, conj.signs, digits=target)
             if approval is None:
                 store.add_verification(conjecture_id, 0, 0, False)
             else:
@@ -548,3 +563,23 @@ def reverify(
         if on_result is not None:
             on_result(outcome)
     return RecheckSummary(**counts)
+
+
+def _digits_value(store: Any, conj: Any, numbers: Sequence[Any]) -> Any:
+    """The left-hand side of a record of a number given by its digits, over those digits when
+    ``numbers`` has them; None for a constant that is no such number; EsmaError when the digits
+    are missing."""
+    from esma.digitsearch import DIGITS_PREFIX, is_digits_constant
+    from esma.errors import EsmaError
+
+    sources = store.digits_sources(conj.constant)
+    if not sources and not is_digits_constant(conj.constant):
+        return None
+    for number in numbers:
+        if number.sha256 in sources or conj.constant == DIGITS_PREFIX + number.sha256[:16]:
+            return number.apply(conj.lhs)
+    shown = min(sources)[:16] if sources else conj.constant[len(DIGITS_PREFIX) :]
+    raise EsmaError(
+        f"{conj.constant} is a number a search knew only from its digits (sha256 {shown}…); "
+        "give them with --value-file FILE to verify its records"
+    )
