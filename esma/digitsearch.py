@@ -205,7 +205,7 @@ def check_data(
     >>> check_data(x, enumerate_lhs(1, 1)[:4], [(1,), (-1,)], 100, 1000)
     Traceback (most recent call last):
     ...
-    esma.errors.InvalidParameter: depth: 100 needs about 110 digits of the number; e.txt gives 65: give more digits or a smaller depth
+    esma.errors.InvalidParameter: depth: 100 needs about 120 digits of the number; e.txt gives 65: give more digits or a smaller depth
     >>> check_data(x, enumerate_lhs(1, 1)[:4], [(1,), (-1,)], 40, 1000).approval
     (63, 63)
     """
@@ -218,7 +218,7 @@ def check_data(
     shortest = _shortest(number, lhs, values, signs, depth)
     given = number.known_digits
     if shortest < depth:
-        need = _estimate(number, lhs, signs, depth, shortest)
+        need = _estimate(number, lhs, signs, depth)
         raise InvalidParameter(
             f"depth: {depth} needs about {need} digits of the number; {_origin(number)} gives "
             f"{given}: give more digits or a smaller depth",
@@ -242,15 +242,21 @@ def _shortest(
     values: Sequence[DigitsImage],
     signs: Sequence[Signs],
     depth: int,
+    *,
+    exact: bool = True,
 ) -> int:
-    """The fewest terms (at most ``depth``) the digits certify of a candidate."""
+    """The fewest terms (at most ``depth``) the digits certify of a candidate.
+
+    Gosper's algorithm on x's regular continued fraction (every term the interval certifies)
+    first: a term it emits holds for every number whose expansion starts so, hence for the
+    whole interval of x. Its cylinder is wider than the interval, so with ``exact`` a candidate
+    it leaves short is expanded exactly over its own interval (what the search's exact path
+    does), and the first one short there too ends the check. Without ``exact``, the fewest
+    terms Gosper's algorithm certifies (a lower bound, for estimates).
+    """
     from esma.expansion import interval_cf, iter_signed_terms
     from esma.kernels.plain import homographic_terms
 
-    # Gosper's algorithm on x's regular continued fraction (every term the interval certifies):
-    # a term it emits holds for every number whose expansion starts so, hence for the whole
-    # interval of x. Its cylinder is wider than the interval, so a candidate it leaves short
-    # is expanded exactly over its own interval (what the search's exact path does).
     x_cf = list(interval_cf(*number.interval()))
     shortest = depth
     for f, value in zip(lhs, values, strict=True):
@@ -261,25 +267,29 @@ def _shortest(
             matrix, cf = [1, 0, 0, 1], list(interval_cf(*value.interval()))
         for period in signs:
             count = _count(homographic_terms(matrix, period, cf), depth)
-            if count < depth:
+            if count < depth and exact:
                 count = _count(iter_signed_terms(value, period), depth)
+                if count < depth:
+                    return count
             shortest = min(shortest, count)
     return shortest
 
 
 def _estimate(
-    number: Digits, lhs: Sequence[RationalLhs], signs: Sequence[Signs], depth: int, terms: int
+    number: Digits, lhs: Sequence[RationalLhs], signs: Sequence[Signs], depth: int
 ) -> int:
     """About how many digits certify ``depth`` terms of every candidate, when the digits given
-    certify only ``terms`` of the shortest: extrapolated from the shortest at these digits
-    and at half of them, as terms ∝ digits^γ (γ ≈ 1 where terms stay small, as π's do, below 1
-    where they grow, as e's do); rounded up to tens."""
+    do not: extrapolated from the shortest candidate (by Gosper's algorithm, a cheap lower
+    bound) at these digits and at half of them, as terms ∝ digits^γ (γ ≈ 1 where terms stay
+    small, as π's do, below 1 where they grow, as e's do); rounded up to tens."""
     given = number.known_digits
     gamma = 1.0
+    values = [number.image(f.num, f.den, f.text) for f in lhs]
+    terms = _shortest(number, lhs, values, signs, depth, exact=False)
     half = _cut(number, given // 2)
     if half is not None and terms >= 4:
         values = [half.image(f.num, f.den, f.text) for f in lhs]
-        fewer = _shortest(half, lhs, values, signs, depth)
+        fewer = _shortest(half, lhs, values, signs, depth, exact=False)
         if fewer >= 2:
             gamma = min(max(math.log(terms / fewer, 2), 0.5), 1.5)
     need = given * (depth / max(terms, 1)) ** (1 / gamma)
