@@ -284,6 +284,32 @@ class Digits:
             self.origin,
         )
 
+    def cut(self, digits: int) -> Digits:
+        """The number to its first ``digits`` significant digits: the interval x' ± (one unit
+        in its last digit + this radius), which holds every number this one allows. Itself
+        when it has no more digits.
+
+        >>> x = parse_digits("3.14159265358979", name="p").cut(4)
+        >>> x.text, x.mantissa, x.exponent, x.radius
+        ('p', 3141, -3, Fraction(200000000001, 200000000000000))
+        """
+        drop = self.digits - digits
+        if drop <= 0 or digits < 1:
+            return self
+        import gmpy2
+
+        kept = int(gmpy2.mpz(abs(self.mantissa)) // gmpy2.mpz(10) ** drop)
+        exponent = self.exponent + drop
+        return Digits(
+            kept if self.mantissa > 0 else -kept,
+            exponent,
+            _unit(exponent) + self.radius,
+            digits,
+            self.name,
+            True,
+            self.origin,
+        )
+
     def describe(self) -> str:
         """``60 digits`` or ``60 digits ± 1e-40`` (an explicit radius): what certified a result.
 

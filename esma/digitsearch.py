@@ -31,7 +31,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -51,6 +50,7 @@ __all__ = [
     "check_search_name",
     "is_digits_constant",
     "search_constant",
+    "working_digits",
 ]
 
 #: How a record names a number given by its digits when it has no ``--name``: this prefix and
@@ -109,6 +109,19 @@ def is_digits_constant(constant: str) -> bool:
     (True, False)
     """
     return isinstance(constant, str) and constant.startswith(DIGITS_PREFIX)
+
+
+def working_digits(digits: int, depth: int) -> int:
+    """How many significant digits of a number a search with ``digits`` and ``depth`` works
+    with: more could not raise an approval above ``digits``, and ~20 digits a term is several
+    times what the fastest-growing expansions (e^(1/n): 4-6 digits a term at depth 100) use. A
+    longer number is cut (:meth:`esma.digits.Digits.cut`): a million digits would make every
+    interval of the search a million digits long.
+
+    >>> working_digits(1000, 100)
+    2100
+    """
+    return max(digits + 20, 20 * depth + 100)
 
 
 def approval_digits(value: Digits | DigitsImage, digits: int) -> int:
@@ -171,6 +184,8 @@ def check_data(
     depth: int,
     digits: int,
     values: Sequence[DigitsImage] | None = None,
+    *,
+    given: Digits | None = None,
 ) -> DataCheck:
     """Check that the digits of ``number`` certify ``depth`` terms of every candidate and
     approval to at least :data:`MIN_APPROVAL_DIGITS` decimals; refuse the search otherwise.
@@ -188,6 +203,9 @@ def check_data(
         Digits asked of an approval.
     values : sequence of DigitsImage, optional
         ``number.image`` of each left-hand side (computed here when not given).
+    given : Digits, optional
+        The number as the user gave it, when ``number`` is its cut to the digits a search
+        uses (:func:`working_digits`): what refusals name.
 
     Raises
     ------
@@ -211,24 +229,27 @@ def check_data(
     """
     if values is None:
         values = [number.image(f.num, f.den, f.text) for f in lhs]
-    # Gosper's algorithm on x's regular continued fraction (every term the interval certifies):
-    # a term it emits holds for every number whose expansion starts so, hence for the whole
-    # interval of x. Its cylinder is wider than the interval, so a candidate it leaves short
-    # is expanded exactly over its own interval (what the search's exact path does).
-    shortest = _shortest(number, lhs, values, signs, depth)
-    given = number.known_digits
-    if shortest < depth:
+    given = given or number
+    have, origin = given.known_digits, _origin(given)
+    if _shortest(number, lhs, values, signs, depth) < depth:
         need = _estimate(number, lhs, signs, depth)
+        if number.digits < given.digits and need <= have:  # the cut is what falls short
+            raise InvalidParameter(
+                f"depth: {depth} needs about {need} digits of the number, more than the "
+                f"{number.digits} a search with these digits and depth uses of the "
+                f"{have} {origin} gives: raise the digits asked",
+                parameter="depth",
+            )
         raise InvalidParameter(
-            f"depth: {depth} needs about {need} digits of the number; {_origin(number)} gives "
-            f"{given}: give more digits or a smaller depth",
+            f"depth: {depth} needs about {need} digits of the number; {origin} gives {have}: "
+            "give more digits or a smaller depth",
             parameter="depth",
         )
     approval = [approval_digits(v, digits) for v in values] or [digits]
     low = min(approval)
     if low < MIN_APPROVAL_DIGITS:
         raise InvalidParameter(
-            f"digits: {_origin(number)} gives {given} digits, which approve a formula to only "
+            f"digits: {origin} gives {have} digits, which approve a formula to only "
             f"{max(low, 0)} decimals; approval needs at least {MIN_APPROVAL_DIGITS}: give more "
             "digits",
             parameter="digits",
@@ -286,30 +307,17 @@ def _estimate(
     gamma = 1.0
     values = [number.image(f.num, f.den, f.text) for f in lhs]
     terms = _shortest(number, lhs, values, signs, depth, exact=False)
-    half = _cut(number, given // 2)
-    if half is not None and terms >= 4:
-        values = [half.image(f.num, f.den, f.text) for f in lhs]
-        fewer = _shortest(half, lhs, values, signs, depth, exact=False)
+    if given >= 8 and terms >= 4:
+        half = number.cut(given // 2)  # known to about half the digits
+        try:
+            values = [half.image(f.num, f.den, f.text) for f in lhs]
+        except InvalidParameter:  # a pole inside the wider interval: no second point
+            values = None
+        fewer = _shortest(half, lhs, values, signs, depth, exact=False) if values else 0
         if fewer >= 2:
             gamma = min(max(math.log(terms / fewer, 2), 0.5), 1.5)
     need = given * (depth / max(terms, 1)) ** (1 / gamma)
     return math.ceil(need / 10) * 10
-
-
-def _cut(number: Digits, digits: int) -> Digits | None:
-    """``number`` to its first ``digits`` significant digits, as an interval holding all of
-    ``number``'s (the digits cut, ± two units in the last one kept); None if it has too few."""
-    from esma.digits import Digits
-
-    drop = number.digits - digits
-    if digits < 2 or drop <= 0 or number.radius > Fraction(10) ** (number.exponent + drop):
-        return None
-    import gmpy2
-
-    kept = int(gmpy2.mpz(abs(number.mantissa)) // gmpy2.mpz(10) ** drop)
-    kept = kept if number.mantissa > 0 else -kept
-    unit = Fraction(10) ** (number.exponent + drop)
-    return Digits(kept, number.exponent + drop, 2 * unit, digits)
 
 
 def _count(terms, limit: int) -> int:

@@ -151,7 +151,10 @@ class SearchSpace:
                 f"{self.value_sha256[:16]}…), which were not given",
                 parameter="number",
             )
-        return self.number
+        from esma.digitsearch import working_digits
+
+        # Only as many digits as the search can use (the same cut in every worker).
+        return self.number.cut(working_digits(self.digits, self.depth))
 
     @cached_property
     def lhs(self) -> list[RationalLhs]:
@@ -194,7 +197,9 @@ class SearchSpace:
             return None
         from esma.digitsearch import check_data
 
-        return check_data(self.constant_value, self.lhs, self.signs, self.depth, self.digits)
+        return check_data(
+            self.constant_value, self.lhs, self.signs, self.depth, self.digits, given=self.number
+        )
 
     @cached_property
     def screening_cf(self) -> tuple[int, ...]:

@@ -485,3 +485,30 @@ def test_other_commands_handle_records_of_digits(files, searched, tmp_path):
     assert "a number a search knew only from its digits" in one_line_error(imported)
     sympy = run("export", "--db", db, "--format", "sympy", "-o", str(tmp_path / "f.py"))
     assert "a number given by its digits has none" in one_line_error(sympy)
+
+
+def test_a_long_number_is_searched_with_the_digits_a_search_can_use(tmp_path):
+    """5,000 digits: the search works with the first 2,100 (enough for --digits 1000 and 20
+    digits a term of --depth 100), approves to the 1,000 digits asked, and is named by all
+    5,000."""
+    text = e_digits(5000)
+    number = parse_digits(text)
+    space = SearchSpace.create(number, coeff=1, periods="1-1")
+    assert space.constant_value.digits == 2100
+    assert space.constant == DIGITS_PREFIX + number.sha256[:16]
+    assert space.constant_value.sha256 != number.sha256
+    path = tmp_path / "e5000.txt"
+    path.write_text(text)
+    found = records(
+        run(
+            "search", "--value-file", str(path), "--coeff", "1", "--periods", "1-1",
+            "--db", str(tmp_path / "l.db"), "--json",
+        )
+    )  # fmt: skip
+    reference = records(
+        run("search", "e", "--coeff", "1", "--periods", "1-1", "--db", str(tmp_path / "e.db"), "--json")
+    )  # fmt: skip
+    assert [(r["lhs"], r["signs"], r["recurrence"]) for r in found] == [
+        (r["lhs"], r["signs"], r["recurrence"]) for r in reference
+    ]
+    assert all(r["verified_digits"] >= 1000 for r in found)
