@@ -163,7 +163,8 @@ class SearchSpace:
 
         # Values are told apart on a grid of 2^-256 (a number given by its digits: of half the
         # bits its digits pin, so that equal values fall together there too).
-        bits = VALUE_BITS if self.number is None else min(VALUE_BITS, self.number.data_bits // 2)
+        value = self.constant_value
+        bits = VALUE_BITS if self.number is None else min(VALUE_BITS, value.data_bits // 2)
         return distinct_values(
             enumerate_lhs(self.degree, self.coeff), self.constant_value, max(bits, 8)
         )
