@@ -48,6 +48,7 @@ __all__ = [
     "approval_digits",
     "check_data",
     "check_search_name",
+    "check_search_number",
     "is_digits_constant",
     "search_constant",
     "working_digits",
@@ -92,6 +93,35 @@ def check_search_name(name: str) -> str:
             parameter="name",
         )
     return name
+
+
+def check_search_number(number: Digits) -> Digits:
+    """``number`` if a search can take it: told apart from 0 by its digits, and of the size esma
+    searches constants of (2**-64 <= |x| <= 2**64, :data:`esma.constants.MAGNITUDE_BITS`).
+
+    >>> from esma.digits import parse_digits
+    >>> check_search_number(parse_digits("[0.001 +/- 0.01]"))
+    Traceback (most recent call last):
+    ...
+    esma.errors.InvalidParameter: constant: the digits do not tell the number from 0 (0.001, 1 digit ± 1/100); give more digits
+    """
+    from esma.constants import MAGNITUDE_BITS
+
+    lo, hi, den = number.interval()  # integers: a million digits compare in microseconds
+    if lo <= 0 <= hi:
+        raise InvalidParameter(
+            f"constant: the digits do not tell the number from 0 ({number.shown(8)}, "
+            f"{number.describe()}); give more digits",
+            parameter="constant",
+        )
+    low, high = sorted((abs(lo), abs(hi)))
+    if low > den << MAGNITUDE_BITS or high << MAGNITUDE_BITS < den:
+        raise InvalidParameter(
+            f"constant: {number.shown(8)} is outside the sizes esma searches: |x| must be from "
+            f"2**-{MAGNITUDE_BITS} to 2**{MAGNITUDE_BITS}",
+            parameter="constant",
+        )
+    return number
 
 
 def search_constant(number: Digits) -> str:
@@ -245,7 +275,7 @@ def check_data(
             "give more digits or a smaller depth",
             parameter="depth",
         )
-    approval = [approval_digits(v, digits) for v in values] or [digits]
+    approval = [approval_digits(v, digits) for v in values or [number]]
     low = min(approval)
     if low < MIN_APPROVAL_DIGITS:
         raise InvalidParameter(

@@ -101,7 +101,9 @@ class SearchSpace:
         if not isinstance(options.get("prove", True), bool):
             raise InvalidParameter("prove: must be True or False", parameter="prove")
         if isinstance(constant, Digits):
-            from esma.digitsearch import search_constant
+            from esma.digitsearch import check_search_number, search_constant
+
+            check_search_number(constant)
 
             options["prove"] = False  # no classical theorem is about a number's digits
             space = cls(

@@ -512,3 +512,24 @@ def test_a_long_number_is_searched_with_the_digits_a_search_can_use(tmp_path):
         (r["lhs"], r["signs"], r["recurrence"]) for r in reference
     ]
     assert all(r["verified_digits"] >= 1000 for r in found)
+
+
+def test_numbers_a_search_cannot_take_are_refused(tmp_path):
+    db = tmp_path / "z.db"
+    zero = run("search", "[0.001 +/- 0.01]", "--db", str(db))
+    assert "the digits do not tell the number from 0" in one_line_error(zero)
+    tiny = run("search", "1.23456789012345678901234567890123e-30", "--db", str(db))
+    assert "outside the sizes esma searches" in one_line_error(tiny)
+    assert not db.exists()
+
+
+def test_a_digits_search_on_every_engine(db_url, files):
+    """The same-name check and resuming read the runs' parameters on SQLite and PostgreSQL."""
+    small = ["--coeff", "1", "--periods", "1-1", "--db", db_url, "--json"]
+    first = records(run("search", "--value-file", str(files["e1000"]), "--name", "c", *small))
+    again = run("search", "--value-file", str(files["e1000"]), "--name", "c", *small)
+    assert records(again) == first and "resuming: 1 of 1 chunks done" in again.stderr
+    other = run("search", "--value-file", str(files["sqrt2"]), "--name", "c", *small)
+    assert "another number named c" in one_line_error(other)
+    unnamed = records(run("search", "--value-file", str(files["sqrt2"]), *small))
+    assert unnamed and all(r["constant"].startswith(DIGITS_PREFIX) for r in unnamed)
