@@ -104,7 +104,6 @@ class SearchSpace:
             from esma.digitsearch import check_search_number, search_constant
 
             check_search_number(constant)
-
             options["prove"] = False  # no classical theorem is about a number's digits
             space = cls(
                 constant=search_constant(constant),
@@ -165,11 +164,9 @@ class SearchSpace:
 
         # Values are told apart on a grid of 2^-256 (a number given by its digits: of half the
         # bits its digits pin, so that equal values fall together there too).
-        value = self.constant_value
-        bits = VALUE_BITS if self.number is None else min(VALUE_BITS, value.data_bits // 2)
-        return distinct_values(
-            enumerate_lhs(self.degree, self.coeff), self.constant_value, max(bits, 8)
-        )
+        c = self.constant_value
+        bits = VALUE_BITS if self.number is None else max(min(VALUE_BITS, c.data_bits // 2), 8)
+        return distinct_values(enumerate_lhs(self.degree, self.coeff), c, bits)
 
     def value(self, f: RationalLhs) -> LhsValue | DigitsImage:
         """y = f(c) as the screen and approval take it: for a number given by its digits, the
@@ -456,5 +453,7 @@ def _value_text(value: Any, digits: int = 60) -> str:
 
 def run(space: SearchSpace) -> list[Conjecture]:
     """Every chunk in order, in this process: the conjectures found (for notebooks and tests;
-    the command line stores chunk by chunk through :mod:`esma.parallel`)."""
+    the command line stores chunk by chunk through :mod:`esma.parallel`). A number given by its
+    digits is checked first (:attr:`SearchSpace.data_check`)."""
+    space.data_check  # noqa: B018 - raises when the digits do not allow the search
     return [c for index in range(space.total_chunks) for c in run_chunk(space, index).conjectures]
