@@ -198,8 +198,15 @@ class DataCheck:
         >>> from esma.digits import parse_digits
         >>> DataCheck(10, (996, 999), 1000).note(parse_digits("2." + "7" * 999))
         'approving to 996-999 digits (what the 1000 digits of the number support; --digits 1000)'
+        >>> DataCheck(10, (100, 100), 100).note(parse_digits("2." + "7" * 999))
+        'approving to 100 digits, as --digits asks (the 1000 digits of the number support them)'
         """
         lo, hi = self.approval
+        if not self.limited:
+            return (
+                f"approving to {self.digits} digits, as --digits asks (the "
+                f"{number.describe()} of the number support them)"
+            )
         shown = f"{lo}" if lo == hi else f"{lo}-{hi}"
         return (
             f"approving to {shown} digits (what the {number.describe()} of the number support; "

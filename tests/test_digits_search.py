@@ -499,6 +499,13 @@ def test_a_long_number_is_searched_with_the_digits_a_search_can_use(tmp_path):
     assert space.constant_value.sha256 != number.sha256
     path = tmp_path / "e5000.txt"
     path.write_text(text)
+    plain = run(
+        "search", "--value-file", str(path), "--coeff", "1", "--periods", "1-1",
+        "--db", str(tmp_path / "l.db"),
+    )  # fmt: skip
+    assert plain.exit_code == 0, plain.output
+    note = "approving to 1000 digits, as --digits asks (the 5000 digits of the number support them)"
+    assert note in plain.stdout.splitlines()
     found = records(
         run(
             "search", "--value-file", str(path), "--coeff", "1", "--periods", "1-1",
