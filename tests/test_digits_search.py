@@ -540,3 +540,18 @@ def test_a_digits_search_on_every_engine(db_url, files):
     assert "another number named c" in one_line_error(other)
     unnamed = records(run("search", "--value-file", str(files["sqrt2"]), *small))
     assert unnamed and all(r["constant"].startswith(DIGITS_PREFIX) for r in unnamed)
+
+
+def test_approve_compares_a_number_given_by_its_digits_only_as_far_as_they_go():
+    """Approve never asks the digits for what they do not have: within them it proves what
+    they support; beyond them it refuses, rather than calling a true formula false."""
+    from esma.constants import get_constant
+    from esma.massey import find_recurrence
+    from esma.verify import approve
+
+    rec = find_recurrence(signed_expansion(get_constant("e"), "+", 60).terms)
+    x = parse_digits(e_digits(100))
+    approval = approve(x, rec, (1,), digits=90)
+    assert approval is not None and 90 <= approval.digits <= 100
+    with pytest.raises(InvalidParameter, match=r"digits: 1000 decimals asked of .*pin it to 99"):
+        approve(x, rec, (1,), digits=1000)
