@@ -123,7 +123,7 @@ def searched(files, tmp_path_factory):
         "search", "--value-file", str(files["e1000"]), *SEARCH, "--db", str(digits_db), "--json"
     )
     from_e = run("search", "e", *SEARCH, "--db", str(e_db), "--json")
-    return records(from_digits), records(from_e), digits_db
+    return records(from_digits), records(from_e), digits_db, e_db
 
 
 # -- the same formulas as the named constant ---------------------------------------------------
@@ -132,7 +132,7 @@ def searched(files, tmp_path_factory):
 def test_thousand_digits_of_e_give_the_formulas_of_e(searched):
     """Same distinct left-hand-side values and the same formulas (lhs, signs, recurrence) as the
     search of e itself; only the constant's name and the digits approved differ."""
-    from_digits, from_e, _ = searched
+    from_digits, from_e, *_ = searched
     assert len(from_e) > 100
     assert {r["lhs"] for r in from_digits} == {r["lhs"] for r in from_e}
 
@@ -150,7 +150,7 @@ def test_thousand_digits_of_e_give_the_formulas_of_e(searched):
 
 
 def test_records_of_digits_are_approved_only_as_far_as_the_digits_support(searched, files):
-    from_digits, from_e, _ = searched
+    from_digits, from_e, *_ = searched
     sha = parse_digits(files["e1000"].read_text()).sha256
     assert {r["constant"] for r in from_digits} == {DIGITS_PREFIX + sha[:16]}
     assert {r["status"] for r in from_digits} == {"conjectured"}
@@ -391,7 +391,7 @@ def test_an_interrupted_search_of_digits_resumes(files, tmp_path, searched):
     from esma.runs import resume_search
     from esma.store import Store
 
-    from_digits, _, _ = searched
+    from_digits, *_ = searched
     db = tmp_path / "r.db"
     number = parse_digits(files["e1000"].read_text(), source="e1000.txt")
     space = SearchSpace.create(number, coeff=2, periods="1-3")
@@ -410,7 +410,7 @@ def test_an_interrupted_search_of_digits_resumes(files, tmp_path, searched):
 
 def test_workers_get_the_digits(files, tmp_path, searched):
     """Two forked workers, and a Dask cluster, find what the search in one process finds."""
-    from_digits, _, _ = searched
+    from_digits, *_ = searched
     out = run(
         "search", "--value-file", str(files["e1000"]), "--coeff", "2", "--periods", "1-3",
         "--jobs", "2", "--db", str(tmp_path / "w.db"), "--json",
@@ -424,7 +424,7 @@ def test_a_dask_cluster_gets_the_digits(files, tmp_path, searched):
     from esma.runs import resume_search
     from esma.store import Store
 
-    from_digits, _, _ = searched
+    from_digits, *_ = searched
     number = parse_digits(files["e1000"].read_text())
     space = SearchSpace.create(number, coeff=2, periods="1-3")
     with (
@@ -458,14 +458,18 @@ def test_a_worker_refuses_digits_that_are_not_the_searched_number(files):
 
 
 def test_other_commands_handle_records_of_digits(files, searched, tmp_path):
-    from_digits, _, db = searched
+    from_digits, _, db, e_db = searched
     db = str(db)
     some = from_digits[0]["id"]
     proved = run("prove", "--all", "--db", db)
     assert proved.exit_code == 0, proved.output
     assert f"{len(from_digits)} records: 0 proved, {len(from_digits)} conjectured" in proved.output
-    fams = run("families", "--db", db)
-    assert fams.exit_code == 0 and "families" in fams.output
+    # The families of the digits' records are e's: the same fractions, placed the same way.
+    fams, e_fams = run("families", "--db", db), run("families", "--db", str(e_db))
+    assert fams.exit_code == 0 and e_fams.exit_code == 0
+    last = fams.stdout.splitlines()[-1]
+    assert re.fullmatch(r"\d+ families \(\d+ new\), \d+ records", last)
+    assert last == e_fams.stdout.splitlines()[-1]
     listed = run("list", "--db", db, "--constant", from_digits[0]["constant"], "--format", "json")
     assert len(json.loads(listed.stdout)) == len(from_digits)
 
