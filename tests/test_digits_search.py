@@ -470,6 +470,10 @@ def test_other_commands_handle_records_of_digits(files, searched, tmp_path):
     last = fams.stdout.splitlines()[-1]
     assert re.fullmatch(r"\d+ families \(\d+ new\), \d+ records", last)
     assert last == e_fams.stdout.splitlines()[-1]
+    # No regular-fraction rate is known without the number: "faster" is unknown, not 0.
+    funnel = run("families", "--db", db, "--md").stdout
+    row = next(line for line in funnel.splitlines() if line.startswith("| `digits:sha256:"))
+    assert row.endswith("| – |")
     listed = run("list", "--db", db, "--constant", from_digits[0]["constant"], "--format", "json")
     assert len(json.loads(listed.stdout)) == len(from_digits)
 
