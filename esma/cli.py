@@ -313,7 +313,21 @@ def recurrence_cmd(source, as_json: bool) -> None:
 
 
 @cli.command("search")
-@click.argument("constant")
+@click.argument("constant", required=False)
+@click.option(
+    "--value-file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE",
+    help="Search the number whose decimal digits FILE holds ('-' for stdin) instead of CONSTANT; "
+    "'[x +/- r]' gives an explicit radius.",
+)
+@click.option(
+    "--name",
+    default=None,
+    help="Name the number given by its digits in the records [default: digits:sha256:<first 16 "
+    "hex digits of its SHA-256>].",
+)
 @click.option(
     "--degree",
     default=1,
@@ -386,6 +400,8 @@ def recurrence_cmd(source, as_json: bool) -> None:
 )
 def search_cmd(
     constant,
+    value_file,
+    name,
     degree,
     coeff,
     periods,
@@ -417,17 +433,28 @@ def search_cmd(
     with the families of the records found, the best new ones, and a summary line; records are
     printed first, at most --limit of them (--json prints every record and nothing else).
 
+    A number known only from its decimal digits is searched with --value-file FILE (or as
+    CONSTANT, a decimal of at least 30 significant digits): it is the interval of +/- half a unit
+    in its last digit (or '[x +/- r]'). Every term is certified from that interval; the search is
+    refused when the digits do not certify --depth terms of every candidate (it says about how
+    many digits the depth needs), each formula is approved to --digits or to what the digits
+    support if fewer (the record's verified_digits says which), and the records, named --name or
+    digits:sha256:..., stay conjectured (no theorem is about such a number).
+
     \b
     Example:
       esma search e --coeff 2 --periods 1-2 --depth 100
       esma search "exp(1/3)" --coeff 1
+      esma search --value-file digits.txt --name c --coeff 2 --periods 1-3
     """
+    from esma.digits import Digits
     from esma.parallel import executor_for
     from esma.report import SearchReporter, print_conjectures
     from esma.search import SearchSpace
 
+    number = _number_argument(constant, value_file, name)
     space = SearchSpace.create(
-        constant,
+        number if isinstance(number, Digits) else number.text,
         degree=degree,
         coeff=coeff,
         periods=periods,
@@ -448,6 +475,9 @@ def search_cmd(
 
         if _compiles_kernels(executor, space):
             reporter.note("compiling numba kernels (first run only: they are cached for the next)")
+        # A number given by its digits must certify the search before the database is opened
+        # (opening creates it): a refusal leaves nothing behind.
+        check = space.data_check
         try:
             with Store.open(db, durable=True) as store:
                 with reporter:
@@ -459,6 +489,8 @@ def search_cmd(
                         on_chunk=lambda result, _new: reporter.advance(result),
                     )
                 notes = [] if as_json else _family_notes(store, done)
+                if check is not None and not as_json:
+                    notes.append(check.note(space.number))
         except BaseException as exc:
             if _caused_by_interrupt(exc):
                 reporter.note(
@@ -553,12 +585,21 @@ def _compiles_kernels(executor: Any, space: Any) -> bool:
 @click.option("--all", "all_", is_flag=True, help="Verify every stored conjecture.")
 @db_option
 @click.option("--digits", default=2000, show_default=True, type=int, help="Digits to check.")
+@click.option(
+    "--value-file",
+    type=click.File("rb"),
+    default=None,
+    metavar="FILE",
+    help="The digits of a number searched with 'esma search --value-file': its records are "
+    "checked against them (to --digits, or what they support if fewer).",
+)
 @force_option
-def verify_cmd(ids, all_, db, digits, force):
+def verify_cmd(ids, all_, db, digits, value_file, force):
     """Re-verify stored conjectures to --digits digits and record the result.
 
     Every conjecture is checked even when some fail or cannot be read back; each is named, a
     summary line ends the output, and the exit status is 1 if any failed or was unreadable.
+    The records of a number known only from its digits need those digits (--value-file).
 
     \b
     Example:
@@ -591,8 +632,15 @@ def verify_cmd(ids, all_, db, digits, force):
             status = result.status.upper()
         click.echo(f"{result.id}  {status}  {result.detail}")
 
+    numbers = []
+    if value_file is not None:
+        from esma.digits import read_digits
+
+        numbers.append(read_digits(value_file, source=_file_name(value_file)))
     with Store.open(db, create=False, durable=True) as store:
-        summary = reverify(store, list(ids) if ids else None, digits, on_result=show)
+        summary = reverify(
+            store, list(ids) if ids else None, digits, on_result=show, numbers=numbers
+        )
     click.echo(str(summary))
     if summary.failed or summary.unreadable:
         bad = summary.failed + summary.unreadable

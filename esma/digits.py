@@ -112,6 +112,9 @@ class Digits:
         How output names the number (``--name``); None shows its first digits.
     explicit_radius : bool
         True when the radius was written (``[x +/- r]``).
+    origin : str or None
+        Where the digits came from (a file name, ``stdin``), for messages; not part of the
+        number (two files with the same digits are one number).
 
     Examples
     --------
@@ -126,6 +129,7 @@ class Digits:
     digits: int
     name: str | None = None
     explicit_radius: bool = False
+    origin: str | None = field(default=None, compare=False)
     _interval: tuple[int, int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -271,7 +275,39 @@ class Digits:
     def with_name(self, name: str | None) -> Digits:
         """The same number under another name."""
         return Digits(
-            self.mantissa, self.exponent, self.radius, self.digits, name, self.explicit_radius
+            self.mantissa,
+            self.exponent,
+            self.radius,
+            self.digits,
+            name,
+            self.explicit_radius,
+            self.origin,
+        )
+
+    def cut(self, digits: int) -> Digits:
+        """The number to its first ``digits`` significant digits: the interval x' ± (one unit
+        in its last digit + this radius), which holds every number this one allows. Itself
+        when it has no more digits.
+
+        >>> x = parse_digits("3.14159265358979", name="p").cut(4)
+        >>> x.text, x.mantissa, x.exponent, x.radius
+        ('p', 3141, -3, Fraction(200000000001, 200000000000000))
+        """
+        drop = self.digits - digits
+        if drop <= 0 or digits < 1:
+            return self
+        import gmpy2
+
+        kept = int(gmpy2.mpz(abs(self.mantissa)) // gmpy2.mpz(10) ** drop)
+        exponent = self.exponent + drop
+        return Digits(
+            kept if self.mantissa > 0 else -kept,
+            exponent,
+            _unit(exponent) + self.radius,
+            digits,
+            self.name,
+            True,
+            self.origin,
         )
 
     def describe(self) -> str:
@@ -305,6 +341,143 @@ class Digits:
         prec = self.data_bits + 64
         ball = evaluate_once(expr, prec, {"x": self.arb(prec)})
         return DigitsImage(self, format_expression(expr), ball_interval(ball))
+
+    def image(self, num: tuple[int, ...], den: tuple[int, ...], lhs: str) -> DigitsImage:
+        """y = P(x)/Q(x) (integer coefficients, lowest degree first; ``lhs`` its text) over the
+        whole interval of x.
+
+        A Möbius map (degree 1) is monotonic between its poles, so its image is computed
+        exactly from the two ends: the interval is then exactly the numbers y the digits
+        allow, and every term certified for x's regular continued fraction carries over. A
+        higher degree gets a ball arithmetic enclosure (sound, possibly a little wider).
+
+        >>> x = parse_digits("2.5")                     # [2.45, 2.55]
+        >>> y = x.image((1, 1), (-1, 1), "(x + 1)/(x - 1)")
+        >>> lo, hi, den = y.interval()                  # [3.55/1.55, 3.45/1.45]
+        >>> Fraction(lo, den), Fraction(hi, den)
+        (Fraction(71, 31), Fraction(69, 29))
+
+        Raises
+        ------
+        InvalidParameter
+            Q vanishes somewhere in the interval (the image is unbounded).
+        """
+        if max(len(num), len(den)) <= 2:
+            lo, hi, scale = self._interval
+            b, a = (num + (0,))[:2]
+            d, c = (den + (0,))[:2]
+            n_lo, n_hi = a * lo + b * scale, a * hi + b * scale
+            m_lo, m_hi = c * lo + d * scale, c * hi + d * scale
+            if m_lo == 0 or m_hi == 0 or (m_lo > 0) != (m_hi > 0):
+                raise InvalidParameter(
+                    f"lhs: {lhs} has a pole inside the interval of the digits", parameter="lhs"
+                )
+            # y(lo) = n_lo/m_lo and y(hi) = n_hi/m_hi over the common denominator m_lo·m_hi > 0.
+            ends = sorted((n_lo * m_hi, n_hi * m_lo))
+            return DigitsImage(self, lhs, (ends[0], ends[1], m_lo * m_hi))
+        from esma.precision import working_precision
+
+        prec = self.data_bits + 64
+        with working_precision(prec):
+            x = self.arb(prec)
+            q = _horner(den, x)
+            if q.contains(0):
+                raise InvalidParameter(
+                    f"lhs: {lhs} has a pole inside the interval of the digits", parameter="lhs"
+                )
+            ball = _horner(num, x) / q
+        return DigitsImage(self, lhs, ball_interval(ball))
+
+    def to_dict(self) -> dict:
+        """The number as JSON-able data (integers in hexadecimal, of any size): how it travels
+        to a search's workers on other machines. :meth:`from_dict` reads it back exactly.
+
+        >>> x = parse_digits("[-2.5 +/- 0.01]", name="c")
+        >>> Digits.from_dict(x.to_dict()) == x
+        True
+        """
+        return {
+            "mantissa": format(self.mantissa, "x"),
+            "exponent": self.exponent,
+            "radius": [format(self.radius.numerator, "x"), format(self.radius.denominator, "x")],
+            "digits": self.digits,
+            "name": self.name,
+            "explicit_radius": self.explicit_radius,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Digits:
+        """The number :meth:`to_dict` wrote (checked for form; a search checks its SHA-256).
+
+        Raises
+        ------
+        InvalidParameter
+            A field is missing, of the wrong type, or beyond the caps of :func:`parse_digits`.
+        """
+        try:
+            mantissa = _hex(data["mantissa"])
+            num, den = (_hex(v) for v in data["radius"])
+            exponent, digits = data["exponent"], data["digits"]
+            name, origin, explicit = data["name"], data["origin"], data["explicit_radius"]
+            ok = (
+                all(type(v) is int for v in (exponent, digits))
+                and abs(exponent) <= MAX_EXPONENT + MAX_DIGITS
+                and 0 <= digits <= MAX_DIGITS
+                and num >= 0
+                and den > 0
+                and all(v is None or isinstance(v, str) for v in (name, origin))
+                and isinstance(explicit, bool)
+            )
+        except (KeyError, TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InvalidParameter(
+                "number: not the data of a number given by its digits", parameter="number"
+            )
+        return cls(mantissa, exponent, Fraction(num, den), digits, name, explicit, origin)
+
+
+def _hex(text: object) -> int:
+    """A signed hexadecimal integer of at most MAX_DIGITS decimal digits' size."""
+    if not isinstance(text, str) or len(text) > MAX_DIGITS or not _HEX.fullmatch(text):
+        raise ValueError("not a hexadecimal integer")
+    return int(text, 16)  # linear time for base 16, and no 4,300-digit limit
+
+
+_HEX = re.compile(r"-?[0-9a-f]+")
+
+
+def _horner(coeffs: tuple[int, ...], x):
+    acc = 0 * x
+    for a in reversed(coeffs):
+        acc = acc * x + a
+    return acc
+
+
+def pinned_decimals(interval: tuple[int, int, int]) -> int:
+    """Decimals after the point that the interval ``(lo, hi, den)`` pins:
+    ``floor(-log10(width))``, the largest d with width <= 10**-d (may be negative; a large
+    number for a point).
+
+    >>> pinned_decimals((2449, 2451, 1000)), pinned_decimals((1, 3, 1)), pinned_decimals((5, 5, 2))
+    (2, -1, 1048576)
+    """
+    lo, hi, den = interval
+    if lo == hi:
+        return _EXACT_BITS
+    width = hi - lo
+    # log10(den/width) within one of the estimate; the exact test settles it.
+    d = math.floor((den.bit_length() - width.bit_length()) * 0.30102999566398120)
+
+    def pins(k: int) -> bool:  # width <= 10**-k
+        return width * _pow10(k) <= den if k >= 0 else width <= den * _pow10(-k)
+
+    while not pins(d):
+        d -= 1
+    while pins(d + 1):
+        d += 1
+    return d
 
 
 def _gcd(a: int, b: int) -> int:
@@ -639,7 +812,9 @@ def parse_digits(text: str, *, source: str = "digits", name: str | None = None) 
     if radius is None:
         unit = _unit(last)
         radius = unit if truncated else unit / 2
-    return Digits(mantissa, last, radius, len(significant), name, explicit_radius=explicit)
+    return Digits(
+        mantissa, last, radius, len(significant), name, explicit_radius=explicit, origin=source
+    )
 
 
 def _unit(power: int) -> Fraction:

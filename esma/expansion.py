@@ -84,7 +84,7 @@ def interval_source(value: Any) -> Callable[[int], Interval]:
     >>> interval_source(Fraction(1, 3))(64)
     (1, 1, 3)
     """
-    if _has_fixed_interval(value):
+    if has_fixed_interval(value):
         lo, hi, den = _checked_interval(value.interval())
         return lambda bits: (lo, hi, den)
     if hasattr(value, "bounds"):
@@ -107,7 +107,14 @@ def interval_source(value: Any) -> Callable[[int], Interval]:
     return lambda bits: (exact.numerator, exact.numerator, exact.denominator)
 
 
-def _has_fixed_interval(value: Any) -> bool:
+def has_fixed_interval(value: Any) -> bool:
+    """True for a number known only to lie in one fixed interval (:class:`HasInterval`, e.g.
+    given by its digits): asking it for more bits gives nothing narrower.
+
+    >>> from esma.digits import parse_digits
+    >>> has_fixed_interval(parse_digits("2.5")), has_fixed_interval(Fraction(5, 2))
+    (True, False)
+    """
     return callable(getattr(value, "interval", None))
 
 
@@ -141,7 +148,7 @@ def iter_signed_terms(
     >>> list(islice(iter_signed_terms(Fraction(-7, 3), "+"), 5))   # -7/3 = -3 + 1/(1 + 1/2)
     [-3, 1, 2]
     """
-    state = _Precision(bits or initial_bits(64), max_bits, fixed=_has_fixed_interval(value))
+    state = _Precision(bits or initial_bits(64), max_bits, fixed=has_fixed_interval(value))
     return _expand(interval_source(value), parse_signs(signs), state)
 
 
@@ -362,7 +369,7 @@ def signed_expansion(
     """
     check_int("terms", terms, 1)
     period = parse_signs(signs)
-    fixed = _has_fixed_interval(value)
+    fixed = has_fixed_interval(value)
     state = _Precision(bits or initial_bits(terms), max_bits, fixed=fixed)
     source = interval_source(value)
     out: list[int] = []

@@ -642,9 +642,14 @@ def _merged_classes(groups: dict[str, list[Member]]) -> dict[str, str]:
 
 
 def _with_rate(f: Family) -> Family:
+    from esma.errors import EsmaError
     from esma.valueclasses import simple_cf_rate
 
-    return replace(f, simple_cf_rate=simple_cf_rate(_class_of_key(f)))
+    try:
+        rate = simple_cf_rate(_class_of_key(f))
+    except EsmaError:  # a number known only from its digits: the rate stays unknown
+        return f
+    return replace(f, simple_cf_rate=rate)
 
 
 def _class_of_key(f: Family):

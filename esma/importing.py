@@ -147,7 +147,17 @@ def check_record(record: Any) -> Checked:
     try:
         constant = get_constant(conj.constant)
     except EsmaError as exc:
-        raise InvalidRecord(f"constant {conj.constant!r}: {exc}") from None
+        from esma.digitsearch import is_digits_constant
+
+        if is_digits_constant(conj.constant):
+            raise InvalidRecord(
+                f"constant {conj.constant!r} is a number a search knew only from its digits: "
+                "its records cannot be checked without them, so they are not imported"
+            ) from None
+        raise InvalidRecord(
+            f"constant {conj.constant!r}: {exc} (records of a number given by its digits "
+            "cannot be imported: they cannot be checked without the digits)"
+        ) from None
     if constant.text != conj.constant:
         raise InvalidRecord(
             f"constant {conj.constant!r} is not written as esma writes it ({constant.text!r})"

@@ -138,7 +138,8 @@ def formula_parts(conj: Conjecture) -> FormulaParts:
     >>> formula_parts(example()).lhs
     'x - 1'
     """
-    from esma.expr import parse_expression, substitute
+    from esma.errors import EsmaError
+    from esma.expr import invalid_expression, parse_expression, substitute
 
     qp = conj.quasi_polynomial
     if qp is None:
@@ -146,7 +147,14 @@ def formula_parts(conj: Conjecture) -> FormulaParts:
             f"record {conj.id} has no closed form in m (its recurrence is not a "
             "quasi-polynomial); this export needs one"
         )
-    constant = parse_expression(conj.constant)
+    try:
+        constant = parse_expression(conj.constant)
+    except EsmaError:
+        # A search of a number given by its digits names it so: there is no expression.
+        raise invalid_expression(
+            f"record {conj.id}: constant {conj.constant!r} is no expression esma can write "
+            "(a number given by its digits has none); this export needs one"
+        ) from None
     lhs = substitute(parse_expression(conj.lhs, variables=("x",)), "x", constant)
     return FormulaParts(
         id=conj.id,

@@ -384,10 +384,16 @@ def families_markdown(fams: Sequence[Family], records: Mapping[str, dict]) -> st
         group = by_constant[row.constant]
         ids = [m.id for f in group for m in f.members]
         proved = sum(records.get(i, {}).get("status") == "proved" for i in ids)
-        faster = sum(f.kind == "new" and bool(f.faster_than_simple) for f in group)
+        new = [f for f in group if f.kind == "new"]
+        # Unknown where a new family's simple CF has no rate (a number given by its digits).
+        faster = (
+            "–"
+            if any(f.faster_than_simple is None for f in new)
+            else f"{sum(bool(f.faster_than_simple) for f in new):,}"
+        )
         out.append(
             f"| `{row.constant}` | {row.records:,} | {proved:,} | {row.values:,} | "
-            f"{row.value_classes:,} | {row.families:,} | {row.new_families:,} | {faster:,} |"
+            f"{row.value_classes:,} | {row.families:,} | {row.new_families:,} | {faster} |"
         )
     header = [
         "| family | representative formula | signs | members | digits/term | simple CF | status |",

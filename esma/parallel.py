@@ -99,13 +99,27 @@ class _Closing:
 
 
 @lru_cache(maxsize=8)
-def _space(params_json: str) -> SearchSpace:
-    """One SearchSpace per worker process and parameters, so the LHS list is built once."""
-    return SearchSpace.from_dict(json.loads(params_json))
+def _space(params_json: str, number_json: str | None = None) -> SearchSpace:
+    """One SearchSpace per worker process and parameters, so the LHS list is built once; with
+    the digits of the number it searches, if it searches one (checked by their SHA-256)."""
+    number = None
+    if number_json is not None:
+        from esma.digits import Digits
+
+        number = Digits.from_dict(json.loads(number_json))
+    return SearchSpace.from_dict(json.loads(params_json), number)
 
 
 def _params_json(space: SearchSpace) -> str:
     return json.dumps(space.to_dict(), sort_keys=True)
+
+
+def _number_json(space: SearchSpace) -> str | None:
+    """The digits of the number a search of one searches, as JSON (they are not parameters:
+    a million digits would not go into every run's record), or None."""
+    if space.number is None:
+        return None
+    return json.dumps(space.number.to_dict(), sort_keys=True)
 
 
 def chunk_task(
@@ -113,6 +127,7 @@ def chunk_task(
     index: int,
     lhs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None,
     compiled: bool | None = None,
+    number: str | None = None,
     *,
     as_records: bool = True,
 ) -> dict[str, Any] | ChunkResult:
@@ -129,6 +144,9 @@ def chunk_task(
         denominator coefficients), so that the worker need not list the whole space.
     compiled : bool, optional
         numba's kernels or their plain twins (default: the space decides).
+    number : str, optional
+        For a search of a number given by its digits, the number as JSON
+        (:meth:`esma.digits.Digits.to_dict`), checked against the parameters' SHA-256.
     as_records : bool, default True
         False returns the :class:`ChunkResult` itself, every conjecture rendered (id, formula,
         LaTeX), for a worker of this machine forked from the process that stores it: the same
@@ -150,7 +168,7 @@ def chunk_task(
     """
     from esma.transforms import RationalLhs
 
-    space = _space(params_json)
+    space = _space(params_json, number)
     given = None if lhs is None else [RationalLhs(tuple(n), tuple(d)) for n, d in lhs]
     result = run_chunk(space, index, lhs=given, compiled=compiled)
     if not as_records:
@@ -266,9 +284,9 @@ class ProcessExecutor(_Closing):
         indices = list(indices)
         if not indices:
             return
-        params = _params_json(space)
+        params, number = _params_json(space), _number_json(space)
         tasks = [
-            (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled)
+            (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled, number)
             for index in indices
         ]
         for _, result in self.map(
@@ -443,9 +461,10 @@ class DaskExecutor(_Closing):
 
     def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
         """Submit the chunks ``indices``; yield results in completion order."""
-        params = _params_json(space)
+        params, number = _params_json(space), _number_json(space)
         indices = list(indices)
-        tasks = [(params, index) for index in indices]
+        # The digits of a number go with each chunk; a constant's search sends what it always did.
+        tasks = [(params, index) + ((None, None, number) if number else ()) for index in indices]
         for _, data in self.map(
             chunk_task, tasks, label=lambda k: f"chunk {indices[k]}", note=_CHUNKS_STORED
         ):

@@ -30,7 +30,7 @@ class SearchReporter:
     def __init__(self, space: SearchSpace, *, quiet: bool = False):
         self.space = space
         self.total = self.screened = self.flagged = self.approved = self.chunks = 0
-        self.proved = self.refuted = self.slow = 0
+        self.proved = self.refuted = self.slow = self.uncertified = 0
         self.started = time.perf_counter()
         self.live = not quiet and sys.stderr.isatty()
         # Without a terminal (a pipe, a file, a batch job) a line on stderr now and then says
@@ -92,6 +92,7 @@ class SearchReporter:
         self.proved += result.proved
         self.refuted += result.refuted
         self.slow += getattr(result, "slow", 0)
+        self.uncertified += getattr(result, "uncertified", 0)
         if self.lines and time.perf_counter() - self._last_line >= PROGRESS_SECONDS:
             self._last_line = time.perf_counter()
             click.echo(self.progress_line(), err=True)
@@ -144,10 +145,13 @@ class SearchReporter:
 
             cap = SLOW_FACTOR * max(2000, 4 * self.space.digits)
             slow = f", {self.slow:,} flagged too slow to approve within {cap:,} terms"
+        # Candidates whose terms could not be certified (a value too close to a rational):
+        # neither rejected nor screened, so they are counted apart.
+        uncertified = f", {self.uncertified:,} uncertified" if self.uncertified else ""
         return (
             f"{self.screened:,} of {self.total:,} candidates screened, {self.flagged:,} flagged, "
-            f"{self.approved:,} approved ({self.proved:,} proved{refuted}){slow} in this "
-            f"session ({elapsed:.1f} s)"
+            f"{self.approved:,} approved ({self.proved:,} proved{refuted}){slow}{uncertified} in "
+            f"this session ({elapsed:.1f} s)"
         )
 
 

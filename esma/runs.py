@@ -69,6 +69,10 @@ def resume_search(
     chunks and stores nothing twice. Each chunk's conjectures and its "done" mark go into one
     transaction, so an interruption at any moment loses at most the chunks in flight.
 
+    A search of a number given by its digits is checked before anything is stored
+    (:attr:`SearchSpace.data_check`: its digits certify every candidate to the depth), and is
+    refused when the database holds a search of another number under the same name.
+
     Parameters
     ----------
     space : SearchSpace
@@ -100,6 +104,8 @@ def resume_search(
     from esma.familystore import current_families, place_families
 
     params = space.to_dict()
+    if space.value_sha256 is not None:
+        _check_number(space, store)
     if executor is None:
         executor = SerialExecutor()
     elif not store.finished(params):
@@ -123,3 +129,19 @@ def resume_search(
         fams = current_families(store, space.constant)
     fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
     return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)
+
+
+def _check_number(space: SearchSpace, store: Any) -> None:
+    """Refuse (InvalidParameter) a search of a number given by its digits that cannot run as
+    asked, or whose name the database already gives to another number; stores nothing."""
+    from esma.errors import InvalidParameter
+
+    space.data_check  # noqa: B018 - raises when the digits do not allow the search
+    others = store.digits_sources(space.constant) - {space.value_sha256}
+    if others:
+        other = min(others)
+        raise InvalidParameter(
+            f"name: this database has a search of another number named {space.constant} "
+            f"(digits with sha256 {other[:16]}…); give these digits another --name",
+            parameter="name",
+        )

@@ -237,11 +237,12 @@ def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[in
     >>> screening_cf(get_constant("pi"), 8)[:5]
     (3, 7, 15, 1, 292)
     """
-    from esma.expansion import initial_bits, interval_source
+    from esma.expansion import has_fixed_interval, initial_bits, interval_source
 
     depth = check_int("depth", depth, 1, MAX_DEPTH)
     bits = initial_bits(depth) if bits is None else check_int("bits", bits, 1)
     source = interval_source(value)
+    fixed = has_fixed_interval(value)  # a number given by its digits: no more bits to ask
     work = bits + 64
     while True:
         out: list[int] = []
@@ -275,7 +276,7 @@ def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[in
             if r_lo == 0:
                 break  # both ends are this rational: its expansion ends here
             n_lo, d_lo, n_hi, d_hi = d_hi, r_hi, d_lo, r_lo
-        if lo == hi or work > 64 * bits:  # an exact rational ended, or it will not resolve
+        if lo == hi or fixed or work > 64 * bits:  # ended, all the data used, or unresolved
             return tuple(out)
         work *= 2
 

@@ -22,7 +22,7 @@ e = 2 + 1/(1 + 1/(2 + 1/(1 + …))); signs +; a(0) = 2; for m >= 0: a(1+3m) = 1,
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,9 @@ from esma.signs import Signs, parse_periods, primitive_periods
 if TYPE_CHECKING:
     from esma.conjecture import Conjecture
     from esma.constants import Constant
-    from esma.transforms import RationalLhs
+    from esma.digits import Digits, DigitsImage
+    from esma.digitsearch import DataCheck
+    from esma.transforms import LhsValue, RationalLhs
 
 #: Left-hand sides per chunk: small enough that a killed run loses little, large enough that
 #: per-chunk bookkeeping (one database transaction) is negligible.
@@ -47,6 +49,11 @@ class SearchSpace:
     Attributes mirror the ``esma search`` options; ``threshold`` is the flag bound as a fraction
     of ``depth`` (flag when L < threshold · depth); ``prove`` proves each approved record where
     the constant's continued fraction is a theorem (:mod:`esma.prove`).
+
+    A number given by its digits (:mod:`esma.digits`, :mod:`esma.digitsearch`) is searched as
+    ``constant`` = its name or ``digits:sha256:…``, with ``value_sha256`` (its SHA-256, part of
+    the parameters, so that a run never resumes another number's search) and ``number`` (the
+    digits themselves, which travel to the workers beside the parameters).
     """
 
     constant: str
@@ -58,15 +65,25 @@ class SearchSpace:
     digits: int = 1000
     chunk_lhs: int = CHUNK_LHS
     prove: bool = True
+    value_sha256: str | None = None
+    number: Digits | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def create(cls, constant: str, **options: Any) -> SearchSpace:
+    def create(cls, constant: str | Digits, **options: Any) -> SearchSpace:
         """Validate the options (messages name the option) and canonicalise the constant.
+
+        ``constant`` is a name or expression, or a number given by its digits
+        (:class:`esma.digits.Digits`), whose records are never proved (no theorem is about it).
 
         >>> SearchSpace.create("exp( 1 )", periods="1-2").periods
         (1, 2)
+        >>> from esma.digits import parse_digits
+        >>> space = SearchSpace.create(parse_digits("2.71828182845904523536028747135266249775724709"))
+        >>> space.constant, space.prove
+        ('digits:sha256:71dacb9d8fd3ce81', False)
         """
         from esma.constants import get_constant
+        from esma.digits import Digits
         from esma.transforms import check_lhs_space
 
         periods = options.pop("periods", (1, 3))
@@ -83,34 +100,106 @@ class SearchSpace:
         check_int("digits", options.get("digits", 1000), 10)
         if not isinstance(options.get("prove", True), bool):
             raise InvalidParameter("prove: must be True or False", parameter="prove")
-        const = get_constant(constant)
-        space = cls(constant=const.text, periods=periods, **options)
+        if isinstance(constant, Digits):
+            from esma.digitsearch import check_search_number, search_constant
+
+            check_search_number(constant)
+            options["prove"] = False  # no classical theorem is about a number's digits
+            space = cls(
+                constant=search_constant(constant),
+                periods=periods,
+                value_sha256=constant.sha256,
+                number=constant,
+                **options,
+            )
+        else:
+            const = get_constant(constant)
+            space = cls(constant=const.text, periods=periods, **options)
         check_lhs_space(space.degree, space.coeff)
         return space
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able parameters; a stored run is identified by them."""
-        d = asdict(self)
+        """JSON-able parameters; a stored run is identified by them (a search of a number given
+        by its digits has ``value_sha256`` too; the digits themselves are not parameters)."""
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "number"}
         d["periods"] = list(self.periods)
+        if self.value_sha256 is None:
+            del d["value_sha256"]
         return d
 
     @classmethod
-    def from_dict(cls, params: dict[str, Any]) -> SearchSpace:
-        """The space :meth:`to_dict` describes (for workers that receive it as JSON)."""
-        return cls(**{**params, "periods": tuple(params["periods"])})
+    def from_dict(cls, params: dict[str, Any], number: Digits | None = None) -> SearchSpace:
+        """The space :meth:`to_dict` describes (for workers that receive it as JSON), with the
+        digits of the number it searches, if it searches one (checked by their SHA-256)."""
+        space = cls(**{**params, "periods": tuple(params["periods"]), "number": number})
+        if number is not None and number.sha256 != space.value_sha256:
+            raise InvalidParameter(
+                f"number: these digits are not the number of the search of {space.constant}",
+                parameter="number",
+            )
+        return space
 
     @cached_property
-    def constant_value(self) -> Constant:
+    def constant_value(self) -> Constant | Digits:
+        """The constant, or the number given by its digits."""
         from esma.constants import get_constant
 
-        return get_constant(self.constant)
+        if self.value_sha256 is None:
+            return get_constant(self.constant)
+        if self.number is None:
+            raise InvalidParameter(
+                f"number: the search of {self.constant} needs its digits (sha256 "
+                f"{self.value_sha256[:16]}…), which were not given",
+                parameter="number",
+            )
+        from esma.digitsearch import working_digits
+
+        # Only as many digits as the search can use (the same cut in every worker).
+        return self.number.cut(working_digits(self.digits, self.depth))
 
     @cached_property
     def lhs(self) -> list[RationalLhs]:
         """The distinct left-hand sides, in deterministic order."""
-        from esma.transforms import distinct_values, enumerate_lhs
+        from esma.transforms import VALUE_BITS, distinct_values, enumerate_lhs
 
-        return distinct_values(enumerate_lhs(self.degree, self.coeff), self.constant_value)
+        # Values are told apart on a grid of 2^-256 (a number given by its digits: of half the
+        # bits its digits pin, so that equal values fall together there too).
+        c = self.constant_value
+        bits = VALUE_BITS if self.number is None else max(min(VALUE_BITS, c.data_bits // 2), 8)
+        return distinct_values(enumerate_lhs(self.degree, self.coeff), c, bits)
+
+    def value(self, f: RationalLhs) -> LhsValue | DigitsImage:
+        """y = f(c) as the screen and approval take it: for a number given by its digits, the
+        interval of every y its digits allow (:meth:`esma.digits.Digits.image`)."""
+        from esma.transforms import LhsValue
+
+        if self.number is None:
+            return LhsValue(f, self.constant_value)
+        return self.constant_value.image(f.num, f.den, f.text)
+
+    def approval_digits(self, value: Any) -> int:
+        """The digits a formula of ``value`` is approved to: ``digits``, or for a number given
+        by its digits what its interval supports if fewer
+        (:func:`esma.digitsearch.approval_digits`)."""
+        if self.number is None:
+            return self.digits
+        from esma.digitsearch import approval_digits
+
+        return approval_digits(value, self.digits)
+
+    @cached_property
+    def data_check(self) -> DataCheck | None:
+        """For a number given by its digits, the check that they certify ``depth`` terms of every
+        candidate and a sane approval (:func:`esma.digitsearch.check_data`, which raises
+        InvalidParameter when they do not); None for a constant. Run it before anything is
+        stored: :func:`esma.runs.resume_search` does."""
+        if self.number is None:
+            return None
+        from esma.digitsearch import check_data
+
+        return check_data(
+            self.constant_value, self.lhs, self.signs, self.depth, self.digits, given=self.number
+        )
 
     @cached_property
     def screening_cf(self) -> tuple[int, ...]:
@@ -201,7 +290,9 @@ class ChunkResult:
 def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None:
     """The first ``depth`` certified terms if their linear complexity is ≤ ``bound``, else None.
 
-    Only the first 2·bound + 4 terms are expanded when they already exceed the bound.
+    Only the first 2·bound + 4 terms are expanded when they already exceed the bound. A number
+    given by its digits that certifies fewer terms than the verdict needs raises
+    PrecisionExhausted (the search counts it as uncertified, never as rejected).
     """
     from esma.expansion import initial_bits, iter_signed_terms
     from esma.massey import linear_complexity
@@ -209,12 +300,25 @@ def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None
     terms_iter = iter_signed_terms(value, signs, bits=initial_bits(depth))
     head = min(depth, 2 * bound + 4)
     terms = list(islice(terms_iter, head))
-    if len(terms) < head or linear_complexity(terms, max_complexity=bound) > bound:
+    if len(terms) < head:
+        return _ended(value, len(terms))
+    if linear_complexity(terms, max_complexity=bound) > bound:
         return None
     terms.extend(islice(terms_iter, depth - head))
-    if len(terms) < depth or linear_complexity(terms, max_complexity=bound) > bound:
+    if len(terms) < depth:
+        return _ended(value, len(terms))
+    if linear_complexity(terms, max_complexity=bound) > bound:
         return None
     return terms
+
+
+def _ended(value: Any, count: int) -> None:
+    """A screen's expansion ended early: a rational value's fraction is finite (not a
+    candidate), but a number given by its digits ran out of them, which decides nothing."""
+    from esma.expansion import has_fixed_interval
+
+    if has_fixed_interval(value):
+        raise PrecisionExhausted(f"the digits certify only {count} terms of {value.text}")
 
 
 def run_chunk(
@@ -239,7 +343,6 @@ def run_chunk(
     from esma.massey import find_recurrence
     from esma.prove import prove
     from esma.screening import FLAGGED, REJECTED, UNDECIDED, ScreenOutcome
-    from esma.transforms import LhsValue
     from esma.verify import Approval, judge
 
     if lhs is None:
@@ -250,7 +353,7 @@ def run_chunk(
         from esma.kernels.policy import warm
 
         warm(float("inf"))  # so that Berlekamp-Massey and Approve run compiled too
-    values = [LhsValue(f, space.constant_value) for f in lhs]
+    values = [space.value(f) for f in lhs]
     signs_list, n = space.signs, len(space.signs)
     if exact:
         undecided = ScreenOutcome(UNDECIDED, 0, None)
@@ -276,7 +379,7 @@ def run_chunk(
                 continue
         flagged += 1
         rec = find_recurrence(terms)
-        approval = judge(value, rec, signs, digits=space.digits) if rec else None
+        approval = judge(value, rec, signs, digits=space.approval_digits(value)) if rec else None
         if not isinstance(approval, Approval):
             rejected += 1
             slow += approval is not None
@@ -350,5 +453,7 @@ def _value_text(value: Any, digits: int = 60) -> str:
 
 def run(space: SearchSpace) -> list[Conjecture]:
     """Every chunk in order, in this process: the conjectures found (for notebooks and tests;
-    the command line stores chunk by chunk through :mod:`esma.parallel`)."""
+    the command line stores chunk by chunk through :mod:`esma.parallel`). A number given by its
+    digits is checked first (:attr:`SearchSpace.data_check`)."""
+    space.data_check  # noqa: B018 - raises when the digits do not allow the search
     return [c for index in range(space.total_chunks) for c in run_chunk(space, index).conjectures]

@@ -468,6 +468,30 @@ class Store:
             return conn.execute(query.limit(1)).first() is not None
 
     @_guarded
+    def digits_sources(self, constant: str) -> set[str]:
+        """The SHA-256 of the digits of every stored search of ``constant`` that searched a
+        number given by its digits (``value_sha256`` in its parameters): empty for a constant
+        esma computes, or a name no search has used.
+
+        >>> with Store.open("sqlite://") as store:
+        ...     _ = store.start_run({"constant": "c", "value_sha256": "ab12"}, 1)
+        ...     store.digits_sources("c"), store.digits_sources("e")
+        ({'ab12'}, set())
+        """
+        # Canonical parameters are compact JSON, so the constant is this exact text in them.
+        needle = '"constant":' + json.dumps(constant, ensure_ascii=False)
+        query = sa.select(runs.c.parameters).where(
+            runs.c.parameters.contains(needle, autoescape=True)
+        )
+        with self._read() as conn:
+            found = [json.loads(text) for text in conn.execute(query).scalars()]
+        return {
+            p["value_sha256"]
+            for p in found
+            if p.get("constant") == constant and isinstance(p.get("value_sha256"), str)
+        }
+
+    @_guarded
     def run(self, run_id: int) -> dict:
         """A run's record: parameters, chunk counts, dates, the esma version that ran it.
 

@@ -174,10 +174,18 @@ def arithmetic(constant: str) -> Arithmetic:
     ('transcendental', (-2, 0, 1))
     >>> arithmetic("besselratio").kind
     'not quadratic'
+    >>> arithmetic("digits:sha256:0123456789abcdef").kind    # a number given by its digits
+    'unknown'
     """
     from esma.constants import get_constant
+    from esma.errors import EsmaError
 
-    expr = get_constant(constant).expr
+    try:
+        expr = get_constant(constant).expr
+    except EsmaError:
+        # Not a constant esma computes: a number a search knew only from its digits (its
+        # records name it so), of which nothing is proven.
+        return Arithmetic("unknown", reason="esma cannot compute it: no theorem applies")
     if _transcendental(expr):
         return Arithmetic(
             "transcendental",
@@ -530,6 +538,11 @@ def simple_cf_rate(cls: ClassKey, digits: int = 1000) -> float:
 
     >>> round(simple_cf_rate(class_key("e", "x")), 2)
     1.85
+
+    Raises
+    ------
+    EsmaError
+        The class's constant is not one esma computes (a number given by its digits).
     """
     from esma.convergents import convergence_rate
 

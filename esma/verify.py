@@ -149,8 +149,17 @@ def judge(
     Approval(digits=1009, terms=5298, convergence_rate=0.1908)
     >>> judge(y, rec, (-1,), max_terms=4000)
     TooSlow(terms=4000, digits=762, convergence_rate=0.1907)
+
+    A number given by its digits is compared only as far as they go:
+
+    >>> from esma.digits import parse_digits
+    >>> judge(parse_digits("1.7320508075688772935274463415058723669428052538104"), rec, (-1,))
+    Traceback (most recent call last):
+    ...
+    esma.errors.InvalidParameter: digits: 1000 decimals asked of 1.7320508075688772935…, whose digits pin it to 49; approve to at most that
     """
     check_int("digits", digits, 10)
+    _check_data(value, digits)
     first = max_terms or max(2000, 4 * digits)
     bits = int(digits / _LOG10_2) + 64
     y = value.arb(bits)
@@ -186,6 +195,27 @@ def judge(
         if max_terms is not None or wanted > SLOW_FACTOR * first or cap >= wanted:
             return slow
         cap = wanted
+
+
+def _check_data(value: Any, digits: int) -> None:
+    """Refuse to compare a number given by its digits (one fixed interval) beyond them: no
+    fraction agrees with every number of an interval to more decimals than -log10 of half its
+    width, and a failure there would say nothing about the formula."""
+    from esma.expansion import has_fixed_interval
+
+    if not has_fixed_interval(value):
+        return
+    from esma.digits import pinned_decimals
+    from esma.errors import InvalidParameter
+
+    lo, hi, den = value.interval()
+    most = pinned_decimals((lo, hi, 2 * den))  # decimals of half the width
+    if digits > most:
+        raise InvalidParameter(
+            f"digits: {digits} decimals asked of {value.text}, whose digits pin it to {most}; "
+            "approve to at most that",
+            parameter="digits",
+        )
 
 
 # The convergents p_n/q_n of a_0 + b_0/(a_1 + b_1/(a_2 + ...)) are p_n = a_0 q_n + r_n, where
@@ -484,12 +514,18 @@ def reverify(
     digits: int = 2000,
     *,
     on_result: Callable[[Recheck], None] | None = None,
+    numbers: Sequence[Any] = (),
 ) -> RecheckSummary:
     """Approve stored conjectures again to ``digits`` digits and store each outcome.
 
     Every conjecture is checked even when others fail or cannot be read: a record that cannot
     be read back is reported (``"unreadable"``, naming why) and the rest go on. Each check that
     ran is stored as a verification (failed ones with 0 digits).
+
+    A record of a number a search knew only from its digits (:mod:`esma.digitsearch`) is
+    checked against those digits when they are among ``numbers`` (:class:`esma.digits.Digits`,
+    matched by SHA-256), to ``digits`` or what they support if fewer; without them it is
+    unreadable, and says why.
 
     Parameters
     ----------
@@ -520,7 +556,6 @@ def reverify(
     '1 checked: 1 ok, 0 failed, 0 unreadable'
     """
     from esma.errors import EsmaError, StoreError, check_int
-    from esma.transforms import lhs_value
 
     check_int("digits", digits, 10)
     if ids is None:
@@ -531,13 +566,13 @@ def reverify(
     for conjecture_id in todo:
         try:
             conj = store.get(conjecture_id)
-            value = lhs_value(conj.constant, conj.lhs)
+            value, target = _value_to_check(store, conj, digits, numbers)
         except StoreError:
             raise  # the database itself failed: nothing more can be checked
         except EsmaError as exc:  # the record, its constant or its left-hand side
             outcome = Recheck(conjecture_id, "unreadable", None, str(exc))
         else:
-            approval = approve(value, conj.recurrence, conj.signs, digits=digits)
+            approval = approve(value, conj.recurrence, conj.signs, digits=target)
             if approval is None:
                 store.add_verification(conjecture_id, 0, 0, False)
             else:
@@ -548,3 +583,43 @@ def reverify(
         if on_result is not None:
             on_result(outcome)
     return RecheckSummary(**counts)
+
+
+def _value_to_check(store: Any, conj: Any, digits: int, numbers: Sequence[Any]) -> tuple:
+    """The record's left-hand side and the digits to approve it to: ``digits``, or for a number
+    given by its digits what those support if fewer. EsmaError when it cannot be checked."""
+    from esma.errors import EsmaError
+    from esma.transforms import lhs_value
+
+    try:
+        return lhs_value(conj.constant, conj.lhs), digits
+    except EsmaError as exc:
+        value = _digits_value(store, conj, numbers)
+        if value is None:
+            raise exc from None
+    from esma.digitsearch import approval_digits
+
+    target = approval_digits(value, digits)
+    if target < 10:
+        raise EsmaError(f"the digits given pin {value.text} to only {target + 1} decimals")
+    return value, target
+
+
+def _digits_value(store: Any, conj: Any, numbers: Sequence[Any]) -> Any:
+    """The left-hand side of a record of a number given by its digits, over those digits when
+    ``numbers`` has them; None for a constant that is no such number; EsmaError when the digits
+    are missing."""
+    from esma.digitsearch import DIGITS_PREFIX, is_digits_constant
+    from esma.errors import EsmaError
+
+    sources = store.digits_sources(conj.constant)
+    if not sources and not is_digits_constant(conj.constant):
+        return None
+    for number in numbers:
+        if number.sha256 in sources or conj.constant == DIGITS_PREFIX + number.sha256[:16]:
+            return number.apply(conj.lhs)
+    shown = min(sources)[:16] if sources else conj.constant[len(DIGITS_PREFIX) :]
+    raise EsmaError(
+        f"{conj.constant} is a number a search knew only from its digits (sha256 {shown}…); "
+        "give them with --value-file FILE to verify its records"
+    )

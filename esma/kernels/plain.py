@@ -223,6 +223,18 @@ def _screen_one_py(matrix, signs, cf, depth, bound, p, limit):
     return 1, L, out
 
 
+def homographic_terms(matrix, signs, cf):
+    """Certified signed terms (signs repeated) of y = (p·c + q)/(r·c + s), ``matrix`` = (p, q,
+    r, s), from ``cf``, a certified prefix of c's regular continued fraction, on Python
+    integers of any size: every term holds for every number whose expansion starts with
+    ``cf``; the iterator ends where ``cf`` stops deciding the next one.
+
+    >>> list(homographic_terms([1, 1, 1, -1], (1,), [1] * 30))   # (φ + 1)/(φ - 1) = φ³
+    [4, 4, 4, 4, 4, 4, 4, 4, 4]
+    """
+    return _homographic_py([int(v) for v in matrix], list(signs), list(cf), None)
+
+
 def _homographic_py(matrix, signs, cf, limit):
     """Yield certified signed terms of (p·c + q)/(r·c + s); stop when undecided.
 
