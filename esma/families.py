@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -519,6 +519,7 @@ def assign(
     existing: Iterable[Family] = (),
     *,
     rates: bool = True,
+    placed: Mapping[str, tuple[Member, Tail]] | None = None,
 ) -> list[Family]:
     """Families of ``existing`` (as stored) and ``records`` (new), as if computed from scratch.
 
@@ -535,6 +536,8 @@ def assign(
     rates : bool
         Compute the regular continued fraction's rate of every value class (certified
         expansions, a few milliseconds a class; cached).
+    placed : mapping of str to (Member, Tail), optional
+        :func:`place` of records already computed (by id), e.g. by a search's workers.
 
     Returns
     -------
@@ -556,8 +559,10 @@ def assign(
         constants[fam.key] = fam.constant
         for m in fam.members:
             members.setdefault(m.id, m)
+    placed = placed or {}
     for record in records:
-        member, tail = place(record)
+        known = placed.get(_fields_id(record))
+        member, tail = known if known is not None else place(record)
         if member.id in members:
             continue
         members[member.id] = member
@@ -594,6 +599,11 @@ def _refreshed(fam: Family, class_of: dict[str, str]) -> Family:
         value_class=value_class,
     )
     return fresh if fresh == fam else replace(fresh, simple_cf_rate=None)
+
+
+def _fields_id(record: Any) -> str | None:
+    rid = record.get("id") if isinstance(record, dict) else getattr(record, "id", None)
+    return rid if isinstance(rid, str) else None
 
 
 def _fields_constant(record: Any) -> str:

@@ -86,6 +86,7 @@ def place_families(
     constants: Iterable[str] | None = None,
     *,
     known: Mapping[str, dict[str, Any]] | None = None,
+    placed: Mapping[str, tuple] | None = None,
 ) -> Placed:
     """Place the stored records that are in no family yet, and store the families that changed.
 
@@ -98,6 +99,9 @@ def place_families(
     known : mapping of str to dict, optional
         Stored records the caller has read already (id -> record, exactly as stored): they are
         not read again.
+    placed : mapping of str to (Member, Tail), optional
+        :func:`esma.families.place` of records computed already (by id; a search's workers
+        compute them for its records).
 
     Each constant is one transaction. The families are computed outside it, from what was
     stored when placing began; if another process changed that constant's families meanwhile,
@@ -128,7 +132,7 @@ def place_families(
                 break
             read = store.records_of(i for i in ids if i not in known)
             new = [known[i] if i in known else read[i] for i in ids if i in known or i in read]
-            fams, bad = _assign(new, existing)
+            fams, bad = _assign(new, existing, placed=placed)
             count = store.save_families(constant, fams, expected)
             if count is not None:
                 records += len(new) - len(bad)
@@ -179,13 +183,17 @@ def current_families(
 
 
 def _assign(
-    new: Sequence[dict[str, Any]], existing: Sequence[Family], *, rates: bool = True
+    new: Sequence[dict[str, Any]],
+    existing: Sequence[Family],
+    *,
+    rates: bool = True,
+    placed: Mapping[str, tuple] | None = None,
 ) -> tuple[list[Family], list[tuple[str, str]]]:
     """:func:`esma.families.assign`, leaving out (and naming) records that cannot be placed."""
     from esma.families import assign, place
 
     try:
-        return assign(new, existing, rates=rates), []
+        return assign(new, existing, rates=rates, placed=placed), []
     except EsmaError:
         pass
     good, bad = [], []
@@ -196,4 +204,4 @@ def _assign(
             bad.append((str(record.get("id")), str(exc)))
         else:
             good.append(record)
-    return assign(good, existing, rates=rates), bad
+    return assign(good, existing, rates=rates, placed=placed), bad

@@ -156,7 +156,8 @@ def chunk_task(
     Returns
     -------
     dict or ChunkResult
-        The fields of :class:`ChunkResult`, with the conjectures as their JSON records.
+        The fields of :class:`ChunkResult`, with the conjectures as their JSON records (and
+        their placements as :mod:`esma.families` objects, pickled like any task's result).
 
     Examples
     --------

@@ -115,14 +115,16 @@ def resume_search(
         on_start(run_id, frozenset(done))
     todo = [i for i in range(space.total_chunks) if i not in done]
     ran = new = 0
+    placements: dict[str, tuple] = {}  # each record's place in its family, from the workers
     for result in executor.run(space, todo):
         added = store.finish_chunk(run_id, result.index, result.conjectures)
         ran, new = ran + 1, new + added
+        placements.update((rid, (member, tail)) for rid, member, tail in result.placements)
         if on_chunk is not None:
             on_chunk(result, added)
     store.finish_run(run_id)
     records = tuple(store.run_records(run_id))
-    placed = place_families(store, known={r["id"]: r for r in records})
+    placed = place_families(store, known={r["id"]: r for r in records}, placed=placements)
     ids = {r["id"] for r in records}
     fams = [f for f in placed.current if f.constant == space.constant]
     if space.constant not in placed.constants:  # nothing new to place: read them

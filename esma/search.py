@@ -285,6 +285,7 @@ class ChunkResult:
     proved: int = 0
     refuted: int = 0
     slow: int = 0
+    placements: tuple = ()  # (id, Member, Tail) of each conjecture (esma.families.place)
 
 
 def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None:
@@ -404,8 +405,34 @@ def run_chunk(
                 proved += 1
         found.append(conj)
     return ChunkResult(
-        index, tuple(found), screened, flagged, rejected, uncertified, proved, refuted, slow
+        index,
+        tuple(found),
+        screened,
+        flagged,
+        rejected,
+        uncertified,
+        proved,
+        refuted,
+        slow,
+        _placements(found),
     )
+
+
+def _placements(conjectures: list[Conjecture]) -> tuple:
+    """Each conjecture's place in its family (:func:`esma.families.place`: a function of the
+    record alone), computed where the chunk runs, so that the storing process, which places
+    every record of a search, only assigns them. A record that cannot be placed is left out:
+    the storing process places it again and names it."""
+    from esma.errors import EsmaError
+    from esma.families import place
+
+    out = []
+    for conj in conjectures:
+        try:
+            out.append((conj.id, *place(conj)))
+        except EsmaError:
+            continue
+    return tuple(out)
 
 
 def _screen_block(
