@@ -83,8 +83,17 @@ def _with_parents(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _edges(module: Module) -> set[str]:
-    """The esma modules that importing or running ``module`` imports."""
+def _encloses(package: str, module: str) -> bool:
+    return module.startswith(package + ".")
+
+
+def _edges(module: Module, modules: dict[str, Module] = MODULES) -> set[str]:
+    """The esma modules that importing or running ``module`` imports.
+
+    A package that encloses ``module`` is counted only when it is imported by name (``from
+    esma.cli import cli``): as the parent of a sibling (``from esma.cli.common import ...``) it
+    has been imported before ``module`` runs at all, so the import does not run it.
+    """
     out: set[str] = set()
     for node in module.imports:
         if isinstance(node, ast.Import):
@@ -94,13 +103,17 @@ def _edges(module: Module) -> set[str]:
             # ``from esma.kernels import screen`` imports the module esma.kernels.screen.
             targets = [base] + [f"{base}.{a.name}" for a in node.names]
         for target in targets:
-            out.update(t for t in _with_parents(target) if t in MODULES)
+            out.update(
+                t
+                for t in _with_parents(target)
+                if t in modules and (t == target or not _encloses(t, module.name))
+            )
     out.discard(module.name)
     return out
 
 
-def import_graph() -> dict[str, set[str]]:
-    return {name: _edges(module) for name, module in MODULES.items()}
+def import_graph(modules: dict[str, Module] = MODULES) -> dict[str, set[str]]:
+    return {name: _edges(module, modules) for name, module in modules.items()}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -251,6 +264,23 @@ def test_cycles_are_found_and_acyclic_graphs_pass():
 def test_type_checking_imports_are_the_only_ones_left_out(source, counted):
     names = [a.name for node in _run_time_imports(ast.parse(source)) for a in node.names]
     assert ("esma.x" in names) == counted
+
+
+def test_a_package_may_import_submodules_that_import_their_siblings():
+    """Importing ``esma.p.b`` from ``esma.p.a`` does not run ``esma.p`` (it already runs); a
+    submodule that reads its package's own names does, and that cycle is found."""
+    modules = {
+        "esma.p": Module("esma.p", "from esma.p.a import f\n", is_package=True),
+        "esma.p.a": Module("esma.p.a", "from esma.p.b import g\n\ndef f(): ...\n"),
+        "esma.p.b": Module("esma.p.b", "g = 1\n"),
+        "esma.q": Module("esma.q", "from esma.p.b import g\n"),
+    }
+    graph = import_graph(modules)
+    assert graph["esma.p.a"] == {"esma.p.b"}
+    assert graph["esma.q"] == {"esma.p", "esma.p.b"}  # from outside, esma.p runs first
+    assert cycles(graph) == []
+    modules["esma.p.b"] = Module("esma.p.b", "from esma.p import f\n")
+    assert cycles(import_graph(modules)) == [["esma.p", "esma.p.a", "esma.p.b"]]
 
 
 def _package(**sources: str) -> dict[str, Module]:

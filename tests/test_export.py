@@ -378,7 +378,7 @@ def test_export_refuses_a_record_without_closed_form(tmp_path, make_conjecture):
 
 
 def test_formats_table_matches_the_cli_choices():
-    from esma.cli import _EXPORT_FORMATS
+    from esma.cli.records import _EXPORT_FORMATS
 
     assert (
         set(FORMATS)

@@ -58,7 +58,7 @@ def test_costly_options_are_refused_naming_the_limit(run, args, option):
 
 def test_force_runs_past_a_limit_and_says_what_it_costs(run, monkeypatch):
     monkeypatch.setattr("esma.limits.EXPAND_TERMS", 10)
-    monkeypatch.setattr("esma.cli.LONG_STEP_SECONDS", -1.0)
+    monkeypatch.setattr("esma.cli.numbers.LONG_STEP_SECONDS", -1.0)
     refused = run("expand", "pi", "--terms", "12")
     assert "--terms: 12 is above 10" in _one_error_line(refused)
     forced = run("expand", "pi", "--terms", "12", "--force", "--json")
