@@ -33,9 +33,11 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads the process tree from /proc (Linux)"
 )
 
-# 209 chunks, ~2 s with two workers on a 2-core machine: time to land a kill anywhere.
-SEARCH = ["e", "--degree", "2", "--coeff", "2", "--periods", "1-3", "--depth", "60"]
-SEARCH += ["--no-prove", "--jobs", "2"]
+# 209 chunks stored over ~1 s (after ~1 s of start-up) with two workers on a 2-core machine:
+# time to land a kill at a random chunk. (A lighter search stored its chunks in 0.5 s, so a
+# Ctrl-C sent at a third of them sometimes arrived after the run, when esma no longer takes it.)
+SEARCH = ["e", "--degree", "2", "--coeff", "2", "--periods", "1-4", "--depth", "100"]
+SEARCH += ["--jobs", "2"]
 TOTAL_CHUNKS = 209
 
 
@@ -162,7 +164,7 @@ def _resume(db: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("trial", range(3))
 def test_kill_9_at_a_random_chunk_then_resume(tmp_path, reference, trial):
     rng = random.Random(int(time.time() * 1000) + trial)
-    target = rng.randrange(1, TOTAL_CHUNKS - 60)
+    target = rng.randrange(1, TOTAL_CHUNKS - 80)
     db = tmp_path / "k.db"
     proc = _start(db)
     try:
@@ -185,12 +187,13 @@ def test_ctrl_c_stops_cleanly_and_resumes(tmp_path, reference):
     db = tmp_path / "c.db"
     proc = _start(db)
     try:
-        _stored, tree = _stop_at(proc, db, TOTAL_CHUNKS // 3)
+        stored, tree = _stop_at(proc, db, TOTAL_CHUNKS // 4)
         os.kill(proc.pid, signal.SIGINT)
         _assert_nothing_left(proc, tree)
     finally:
         if proc.poll() is None:
             proc.kill()
+    assert stored < TOTAL_CHUNKS, "the search finished before the Ctrl-C"
     assert proc.returncode == 130
     resumed = _resume(db)
     assert resumed.returncode == 0, resumed.stderr
