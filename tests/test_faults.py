@@ -121,7 +121,15 @@ def _start(db: Path) -> subprocess.Popen:
         _esma("search", *SEARCH, "--db", str(db)),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        # As on a terminal: a shell without job control starts background commands with SIGINT
+        # ignored, and an ignored signal stays ignored across exec (so a suite run from such a
+        # script would see esma ignore the Ctrl-C, as it should there).
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _stop_at(proc: subprocess.Popen, db: Path, chunks: int) -> tuple[int, set[int]]:

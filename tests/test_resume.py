@@ -120,6 +120,9 @@ def test_ctrl_c_stops_cleanly_with_130_and_keeps_finished_chunks(tmp_path, unint
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # SIGINT as on a terminal, even when the suite runs as a background job (which starts
+        # with SIGINT ignored, inherited across exec).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while chunks_done(db) < 2 and proc.poll() is None and time.monotonic() < deadline:
