@@ -154,6 +154,9 @@ def run_once(tree: Path, args: str, jobs: int | None, cache: str | None, memory:
         if jobs is not None:
             command += ["--jobs", str(jobs)]
         env = {**os.environ, "PYTHONPATH": str(tree)}
+        # As users run esma: Python caches its compiled bytecode (an environment that forbids
+        # it makes every process compile esma's modules again, ~0.1 s).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if cache is not None:
             env["NUMBA_CACHE_DIR"] = cache
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
