@@ -10,11 +10,21 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("esma")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # The version is read from the installed package's metadata on first use only: reading it
+    # costs ~20 ms, which `esma --help` and small searches would otherwise pay at every start.
+    if name != "__version__":
+        raise AttributeError(f"module 'esma' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("esma")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

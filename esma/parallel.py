@@ -32,7 +32,7 @@ from dataclasses import fields
 from functools import lru_cache, partial
 from typing import Any, Protocol, Self
 
-from esma import __version__
+import esma
 from esma.errors import EsmaError, InvalidParameter, check_int, one_line
 from esma.search import ChunkResult, SearchSpace, run_chunk
 
@@ -448,7 +448,7 @@ class DaskExecutor(_Closing):
         """Workers must run this esma: records made by two versions would not be one run."""
         from importlib import metadata
 
-        mine = __version__
+        mine = esma.__version__
         # A function of the standard library, so a worker without esma can still answer.
         theirs = self._client.run(metadata.version, "esma", on_error="return")
         for worker, version in sorted(theirs.items()):

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, Self
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from esma import __version__, schema
+import esma
+from esma import schema
 from esma.conjecture import FIELDS, STATUSES, Conjecture, canonical_json
 from esma.dialects import DEFAULT_URL, PostgreSQL, SQLite, dialect_for, resolve_url
 from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int
@@ -388,7 +389,7 @@ class Store:
                         parameters=canonical,
                         total_chunks=total_chunks,
                         started=_now(),
-                        esma_version=__version__,
+                        esma_version=esma.__version__,
                     )
                     .returning(runs.c.id)
                 ).scalar()
@@ -1039,7 +1040,7 @@ def _verification(conjecture_id: str, digits: int, terms: int, ok: bool, now: da
         "terms": terms,
         "ok": ok,
         "at": now,
-        "esma_version": __version__,
+        "esma_version": esma.__version__,
     }
 
 

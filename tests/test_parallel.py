@@ -320,7 +320,7 @@ def test_malformed_scheduler_address(address):
 
 def test_workers_with_another_esma_are_refused(cluster, monkeypatch):
     """Records from two esma versions must not mix in one run: connecting checks versions."""
-    monkeypatch.setattr("esma.parallel.__version__", "0.0.0")
+    monkeypatch.setattr("esma.__version__", "0.0.0")
     with pytest.raises(
         InvalidParameter,
         match=r"^scheduler: worker tcp://127\.0\.0\.1:\d+ "
