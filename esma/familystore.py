@@ -126,7 +126,7 @@ def place_families(
     for constant in todo:
         for _ in range(ATTEMPTS):
             expected = store.family_records(constant)
-            existing = store.families(constant)
+            existing = store.families(constant, records=expected)
             ids = store.unplaced_ids(constant)
             if not ids:
                 break

@@ -471,7 +471,9 @@ def _bessel_exact(nu: Fraction, z: Fraction) -> Fraction | None:
 
 def _log_domain(z: arb) -> Refusal | None:
     if z < 0:
-        return Refusal("log of a negative number is not real: '{expr}'", certain=True)
+        return Refusal(
+            "log of a negative number is not real: '{expr}'; log is real for z > 0", certain=True
+        )
     if z.is_exact() and z.is_zero():
         return Refusal("log(0) is undefined: '{expr}' has a zero argument", certain=True)
     if not z > 0:
@@ -553,7 +555,10 @@ def _atanh_domain(z: arb) -> Refusal | None:
 
 def _agm_domain(x: arb, y: arb) -> Refusal | None:
     if x < 0 or y < 0:
-        return Refusal("agm of a negative number is not real: '{expr}'", certain=True)
+        return Refusal(
+            "agm of a negative number is not real: '{expr}'; agm(x, y) is real for x, y >= 0",
+            certain=True,
+        )
     if not (x >= 0 and y >= 0):
         return Refusal("cannot decide the sign of an argument of '{expr}'", undefined=False)
     return None

@@ -91,8 +91,8 @@ class SearchReporter:
         self.approved += len(result.conjectures)
         self.proved += result.proved
         self.refuted += result.refuted
-        self.slow += getattr(result, "slow", 0)
-        self.uncertified += getattr(result, "uncertified", 0)
+        self.slow += result.slow
+        self.uncertified += result.uncertified
         if self.lines and time.perf_counter() - self._last_line >= PROGRESS_SECONDS:
             self._last_line = time.perf_counter()
             click.echo(self.progress_line(), err=True)
@@ -141,10 +141,12 @@ class SearchReporter:
         refuted = f", {self.refuted:,} refuted by proof" if self.refuted else ""
         slow = ""
         if self.slow:
-            from esma.verify import SLOW_FACTOR
+            from esma.verify import SLOW_FACTOR, first_cap
 
-            cap = SLOW_FACTOR * max(2000, 4 * self.space.digits)
-            slow = f", {self.slow:,} flagged too slow to approve within {cap:,} terms"
+            # A number given by its digits is approved to what they pin, at most --digits.
+            cap = SLOW_FACTOR * first_cap(self.space.digits)
+            within = "within at most" if self.space.number is not None else "within"
+            slow = f", {self.slow:,} flagged too slow to approve {within} {cap:,} terms"
         # Candidates whose terms could not be certified (a value too close to a rational):
         # neither rejected nor screened, so they are counted apart.
         uncertified = f", {self.uncertified:,} uncertified" if self.uncertified else ""

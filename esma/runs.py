@@ -126,8 +126,9 @@ def resume_search(
     records = tuple(store.run_records(run_id))
     placed = place_families(store, known={r["id"]: r for r in records}, placed=placements)
     ids = {r["id"] for r in records}
-    fams = [f for f in placed.current if f.constant == space.constant]
-    if space.constant not in placed.constants:  # nothing new to place: read them
+    if space.constant in placed.constants:
+        fams = [f for f in placed.current if f.constant == space.constant]
+    else:  # nothing new to place: read them
         fams = current_families(store, space.constant)
     fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
     return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)

@@ -846,10 +846,15 @@ class Store:
     # only read and write what it computed.
 
     @_guarded
-    def families(self, constant: str | None = None) -> list[Family]:
+    def families(
+        self, constant: str | None = None, *, records: Mapping[str, str] | None = None
+    ) -> list[Family]:
         """The stored families (of one constant), as :class:`esma.families.Family` objects,
-        ordered by constant and key; none in a database older than version 3."""
-        return [_family(key, text) for key, text in self.family_records(constant).items()]
+        ordered by constant and key; none in a database older than version 3. ``records``:
+        what :meth:`family_records` returned for them, parsed instead of read again."""
+        if records is None:
+            records = self.family_records(constant)
+        return [_family(key, text) for key, text in records.items()]
 
     def family_records(self, constant: str | None = None) -> dict[str, str]:
         """Key -> stored JSON of every family (of one constant), ordered by constant and key."""

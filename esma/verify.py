@@ -81,6 +81,16 @@ class TooSlow:
     convergence_rate: float
 
 
+def first_cap(digits: int) -> int:
+    """The terms :func:`judge` follows before it judges a fraction by its rate: max(2000,
+    4·digits).
+
+    >>> first_cap(1000), first_cap(100)
+    (4000, 2000)
+    """
+    return max(2000, 4 * digits)
+
+
 #: How far past its first cap (max(2000, 4·digits) terms) :func:`judge` follows a fraction that
 #: keeps agreeing with the value: up to this many times as many terms. The slowest classical
 #: cases, all-minus fractions of √3 and √2 (~0.19 digits a term), need ~5,500 terms for 1000
@@ -160,7 +170,7 @@ def judge(
     """
     check_int("digits", digits, 10)
     _check_data(value, digits)
-    first = max_terms or max(2000, 4 * digits)
+    first = max_terms or first_cap(digits)
     bits = int(digits / _LOG10_2) + 64
     y = value.arb(bits)
     # |q| >= 2^(bit_length - 1), so bit lengths give a lower bound on log2 |q_{n-1} q_n| that

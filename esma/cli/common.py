@@ -122,6 +122,13 @@ def db_option(func):
     )(func)
 
 
+def value_file_option(help: str):
+    """``--value-file FILE``: a number's decimal digits read from FILE ('-' for stdin)."""
+    return click.option(
+        "--value-file", type=click.File("rb"), default=None, metavar="FILE", help=help
+    )
+
+
 #: A step expected to take longer than this many seconds is announced on stderr first.
 LONG_STEP_SECONDS = 5.0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from esma.cli.common import LONG_STEP_SECONDS, force_option, note, print_json
+from esma.cli.common import LONG_STEP_SECONDS, force_option, note, print_json, value_file_option
 
 
 @click.command("constants")
@@ -81,13 +81,9 @@ def _list_functions(as_json: bool) -> None:
 
 @click.command("expand")
 @click.argument("constant", required=False)
-@click.option(
-    "--value-file",
-    type=click.File("rb"),
-    default=None,
-    metavar="FILE",
-    help="Read the number's decimal digits from FILE ('-' for stdin) instead of CONSTANT; "
-    "'[x +/- r]' gives an explicit radius.",
+@value_file_option(
+    "Read the number's decimal digits from FILE ('-' for stdin) instead of CONSTANT; "
+    "'[x +/- r]' gives an explicit radius."
 )
 @click.option("--name", default=None, help="Name a number given by its digits in the output.")
 @click.option("--lhs", default="x", show_default=True, help="Expand this expression in x.")
@@ -223,13 +219,7 @@ def _digits_argument(digits: str | None, value_file, name: str | None):
 
 @click.command("identify")
 @click.argument("digits", required=False)
-@click.option(
-    "--value-file",
-    type=click.File("rb"),
-    default=None,
-    metavar="FILE",
-    help="Read the digits from FILE ('-' for stdin) instead of DIGITS.",
-)
+@value_file_option("Read the digits from FILE ('-' for stdin) instead of DIGITS.")
 @click.option("--name", default=None, help="Name the number in the output [default: y].")
 @click.option(
     "--constants",

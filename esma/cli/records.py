@@ -14,6 +14,7 @@ import click
 
 from esma.cli.common import canonical_constant, db_option, print_json
 from esma.errors import EsmaError, InvalidParameter
+from esma.listing import SORT_KEYS
 
 _LIST_FORMATS = ("table", "json", "csv")
 # The keys of esma.export.FORMATS.
@@ -37,7 +38,7 @@ def _stored(db: str, constant: str | None, *, records: bool = False) -> list:
 )
 @click.option(
     "--sort",
-    type=click.Choice(("id", "rate", "digits", "height", "status")),
+    type=click.Choice(SORT_KEYS),
     default="id",
     show_default=True,
     help="Order: id (by constant, then id), rate (fastest convergence first), digits (most "

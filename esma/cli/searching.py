@@ -19,6 +19,7 @@ from esma.cli.common import (
     force_option,
     note,
     print_json,
+    value_file_option,
 )
 from esma.cli.numbers import file_name, number_argument
 from esma.errors import check_int
@@ -29,13 +30,9 @@ TERMINAL_LIMIT = 20
 
 @click.command("search")
 @click.argument("constant", required=False)
-@click.option(
-    "--value-file",
-    type=click.File("rb"),
-    default=None,
-    metavar="FILE",
-    help="Search the number whose decimal digits FILE holds ('-' for stdin) instead of CONSTANT; "
-    "'[x +/- r]' gives an explicit radius.",
+@value_file_option(
+    "Search the number whose decimal digits FILE holds ('-' for stdin) instead of CONSTANT; "
+    "'[x +/- r]' gives an explicit radius."
 )
 @click.option(
     "--name",
@@ -296,13 +293,9 @@ def _compiles_kernels(executor: Any, space: Any) -> bool:
 @click.option("--all", "all_", is_flag=True, help="Verify every stored conjecture.")
 @db_option
 @click.option("--digits", default=2000, show_default=True, type=int, help="Digits to check.")
-@click.option(
-    "--value-file",
-    type=click.File("rb"),
-    default=None,
-    metavar="FILE",
-    help="The digits of a number searched with 'esma search --value-file': its records are "
-    "checked against them (to --digits, or what they support if fewer).",
+@value_file_option(
+    "The digits of a number searched with 'esma search --value-file': its records are "
+    "checked against them (to --digits, or what they support if fewer)."
 )
 @force_option
 def verify_cmd(ids, all_, db, digits, value_file, force):
