@@ -220,7 +220,6 @@ def check_data(
     signs: Sequence[Signs],
     depth: int,
     digits: int,
-    values: Sequence[DigitsImage] | None = None,
     *,
     given: Digits | None = None,
 ) -> DataCheck:
@@ -238,8 +237,6 @@ def check_data(
         Terms every candidate must have.
     digits : int
         Digits asked of an approval.
-    values : sequence of DigitsImage, optional
-        ``number.image`` of each left-hand side (computed here when not given).
     given : Digits, optional
         The number as the user gave it, when ``number`` is its cut to the digits a search
         uses (:func:`working_digits`): what refusals name.
@@ -264,12 +261,11 @@ def check_data(
     >>> check_data(x, enumerate_lhs(1, 1)[:4], [(1,), (-1,)], 40, 1000).approval
     (63, 63)
     """
-    if values is None:
-        values = [number.image(f.num, f.den, f.text) for f in lhs]
+    values = [number.image(f.num, f.den, f.text) for f in lhs]
     given = given or number
     have, origin = given.known_digits, _origin(given)
     if _shortest(number, lhs, values, signs, depth) < depth:
-        need = _estimate(number, lhs, signs, depth)
+        need = _estimate(number, lhs, values, signs, depth)
         if number.digits < given.digits and need <= have:  # the cut is what falls short
             raise InvalidParameter(
                 f"depth: {depth} needs about {need} digits of the number, more than the "
@@ -334,15 +330,19 @@ def _shortest(
 
 
 def _estimate(
-    number: Digits, lhs: Sequence[RationalLhs], signs: Sequence[Signs], depth: int
+    number: Digits,
+    lhs: Sequence[RationalLhs],
+    values: Sequence[DigitsImage],
+    signs: Sequence[Signs],
+    depth: int,
 ) -> int:
     """About how many digits certify ``depth`` terms of every candidate, when the digits given
     do not: extrapolated from the shortest candidate (by Gosper's algorithm, a cheap lower
     bound) at these digits and at half of them, as terms ∝ digits^γ (γ ≈ 1 where terms stay
-    small, as π's do, below 1 where they grow, as e's do); rounded up to tens."""
+    small, as π's do, below 1 where they grow, as e's do); rounded up to tens. ``values``: the
+    images of ``lhs`` over ``number``."""
     given = number.known_digits
     gamma = 1.0
-    values = [number.image(f.num, f.den, f.text) for f in lhs]
     terms = _shortest(number, lhs, values, signs, depth, exact=False)
     if given >= 8 and terms >= 4:
         half = number.cut(given // 2)  # known to about half the digits

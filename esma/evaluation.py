@@ -200,8 +200,8 @@ def _refused_by_library(expr: Expr, error: Exception) -> InvalidExpression:
 
 def _exponent(ball: flint.arb) -> int:
     """About log2 |ball| (of its midpoint), 0 for a ball around 0."""
-    man, exp = ball.mid().man_exp()
-    return max(int(exp) + int(man).bit_length(), 0) if man else 0
+    man, exp = mantissa_exponent(ball.mid())
+    return max(exp + man.bit_length(), 0) if man else 0
 
 
 def check_bits(bits: object, label: str) -> int:

@@ -139,14 +139,14 @@ class Relation:
         'Euler 1737'
         """
         from esma.prove import mobius_of_lhs
-        from esma.theorems import theorem_for, theorem_for_square
+        from esma.theorems import theorem_for
 
         if self.constant is None:
             return None
         mapped = mobius_of_lhs(self.lhs)
         if isinstance(mapped, str):
             return None
-        found = (theorem_for_square if mapped[1] else theorem_for)(self.constant)
+        found = theorem_for(self.constant, square=mapped[1])
         return None if found is None else found.citation
 
     def __str__(self) -> str:

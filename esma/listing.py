@@ -82,10 +82,10 @@ def theorem_text(constant: str, certificate: Mapping[str, Any]) -> str:
     >>> theorem_text("e", {"theorem": "e", "square": False})
     'e = [2; (1, 2k, 1) for k ≥ 1] (Euler 1737)'
     """
-    from esma.theorems import theorem_for, theorem_for_square
+    from esma.theorems import theorem_for
 
     square = bool(certificate.get("square"))
-    theorem = (theorem_for_square if square else theorem_for)(constant)
+    theorem = theorem_for(constant, square=square)
     if theorem is None or theorem.key != certificate.get("theorem"):
         return str(certificate.get("theorem"))
     name = f"({constant})**2" if square else constant

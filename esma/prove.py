@@ -614,13 +614,13 @@ def prove(conjecture: Conjecture) -> Proof:
     >>> prove(example()).reason
     'proved for every n by induction over super-blocks of 1 block from j = 0'
     """
-    from esma.theorems import theorem_for, theorem_for_square
+    from esma.theorems import theorem_for
 
     mapped = mobius_of_lhs(conjecture.lhs)
     if isinstance(mapped, str):
         return Proof("conjectured", None, mapped)
     m, squared = mapped
-    theorem = (theorem_for_square if squared else theorem_for)(conjecture.constant)
+    theorem = theorem_for(conjecture.constant, square=squared)
     if theorem is None:
         what = "the square of this constant" if squared else "this constant"
         return Proof("conjectured", None, f"no theorem for {what}")

@@ -358,7 +358,7 @@ def _arith(op: str, left: _Value, right: _Value) -> _Value:
 # From a description to a theorem
 
 
-def theorem_for(constant_text: str) -> Theorem | None:
+def theorem_for(constant_text: str, *, square: bool = False) -> Theorem | None:
     """The classical regular continued fraction of a constant, or None when esma knows none.
 
     Parameters
@@ -366,6 +366,9 @@ def theorem_for(constant_text: str) -> Theorem | None:
     constant_text
         A named constant (``"e"``, ``"e2"``, ``"tan1"``, ``"phi"``, ...) or an expression
         (``"exp(2/3)"``, ``"tan(1/3)"``, ``"besseli(1,1)/besseli(0,1)"``, ``"sqrt(3)"``).
+    square
+        The theorem of the constant's square instead (:func:`theorem_for_square`), as a
+        left-hand side that is a Möbius map of x² needs.
 
     Examples
     --------
@@ -374,6 +377,8 @@ def theorem_for(constant_text: str) -> Theorem | None:
     >>> theorem_for("besseli(1,1)/besseli(0,1)").key
     'bessel(2/n):2'
     """
+    if square:
+        return theorem_for_square(constant_text)
     description = describe(constant_text)
     return None if description is None else _theorem_of(description)
 

@@ -283,8 +283,8 @@ def _compiles_kernels(executor: Any, space: Any) -> bool:
     if isinstance(executor, DaskExecutor):
         return False  # the cluster's workers compile, if they must
     uses = getattr(executor, "compiled", None)
-    if uses is None:
-        uses = compiled(space.plain_seconds(space.estimated_candidates))
+    if uses is None:  # in this process: the choice SearchSpace.compiled makes, made ahead
+        uses = compiled(space.plain_seconds())
     return uses and cache_is_warm() is False
 
 
