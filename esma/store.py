@@ -886,13 +886,11 @@ class Store:
         """The stored records (of one constant) that are in no stored family yet, ordered by
         constant and id: those a search stored before it was stopped, or every record of a
         database older than version 3."""
-        query = sa.select(conjectures.c.id, conjectures.c.record).order_by(
-            conjectures.c.constant, conjectures.c.id
+        query = self._unplaced_only(
+            sa.select(conjectures.c.id, conjectures.c.record).order_by(
+                conjectures.c.constant, conjectures.c.id
+            )
         )
-        if self.version >= 3:
-            query = query.outerjoin(
-                family_members, family_members.c.conjecture_id == conjectures.c.id
-            ).where(family_members.c.conjecture_id.is_(None))
         if constant is not None:
             query = query.where(conjectures.c.constant == constant)
         with self._read() as conn:
@@ -901,11 +899,9 @@ class Store:
     @_guarded
     def unplaced_ids(self, constant: str | None = None) -> list[str]:
         """The ids of :meth:`unplaced`, in its order, without reading the records."""
-        query = sa.select(conjectures.c.id).order_by(conjectures.c.constant, conjectures.c.id)
-        if self.version >= 3:
-            query = query.outerjoin(
-                family_members, family_members.c.conjecture_id == conjectures.c.id
-            ).where(family_members.c.conjecture_id.is_(None))
+        query = self._unplaced_only(
+            sa.select(conjectures.c.id).order_by(conjectures.c.constant, conjectures.c.id)
+        )
         if constant is not None:
             query = query.where(conjectures.c.constant == constant)
         with self._read() as conn:
@@ -914,13 +910,20 @@ class Store:
     @_guarded
     def unplaced_constants(self) -> list[str]:
         """The constants that have records in no stored family, sorted."""
-        query = sa.select(conjectures.c.constant).distinct().order_by(conjectures.c.constant)
-        if self.version >= 3:
-            query = query.outerjoin(
-                family_members, family_members.c.conjecture_id == conjectures.c.id
-            ).where(family_members.c.conjecture_id.is_(None))
+        query = self._unplaced_only(
+            sa.select(conjectures.c.constant).distinct().order_by(conjectures.c.constant)
+        )
         with self._read() as conn:
             return list(conn.execute(query).scalars())
+
+    def _unplaced_only(self, query: Any) -> Any:
+        """``query`` over conjectures, kept to the records in no stored family (every record
+        of a database older than version 3, which has no families)."""
+        if self.version < 3:
+            return query
+        return query.outerjoin(
+            family_members, family_members.c.conjecture_id == conjectures.c.id
+        ).where(family_members.c.conjecture_id.is_(None))
 
     @_guarded
     def save_families(
