@@ -129,6 +129,17 @@ def value_file_option(help: str):
     )
 
 
+def open_input(stack: Any, path: str) -> tuple[str, Any]:
+    """(name, text stream) of a file argument ('-': stdin), entered into ``stack``; a file
+    that cannot be read is one line naming it."""
+    if path == "-":
+        return "stdin", sys.stdin
+    try:
+        return path, stack.enter_context(open(path, encoding="utf-8"))
+    except OSError as exc:
+        raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
+
+
 #: A step expected to take longer than this many seconds is announced on stderr first.
 LONG_STEP_SECONDS = 5.0
 

@@ -190,13 +190,12 @@ def file_name(stream) -> str:
 def number_argument(constant: str | None, value_file, name: str | None):
     """The number a command works on: CONSTANT (a name, an expression, or a long decimal) or
     the digits in --value-file, named by --name."""
-    from esma.digits import Digits, read_digits, read_number
+    from esma.digits import Digits, read_number
 
     if (constant is None) == (value_file is None):
         raise click.UsageError("give CONSTANT or --value-file FILE (one of them)")
     if value_file is not None:
-        source = file_name(value_file)
-        return read_digits(value_file, source=source, name=name)
+        return _read_value_file(value_file, name)
     number = read_number(constant)
     if isinstance(number, Digits):
         return number.with_name(name)
@@ -207,14 +206,20 @@ def number_argument(constant: str | None, value_file, name: str | None):
 
 def _digits_argument(digits: str | None, value_file, name: str | None):
     """The digits a command reads: DIGITS as typed, or --value-file FILE ('-' for stdin)."""
-    from esma.digits import parse_digits, read_digits
+    from esma.digits import parse_digits
 
     if (digits is None) == (value_file is None):
         raise click.UsageError("give DIGITS or --value-file FILE (one of them)")
     if value_file is not None:
-        source = file_name(value_file)
-        return read_digits(value_file, source=source, name=name)
+        return _read_value_file(value_file, name)
     return parse_digits(digits, source="DIGITS", name=name)
+
+
+def _read_value_file(value_file, name: str | None):
+    """The digits of an opened --value-file, named by --name."""
+    from esma.digits import read_digits
+
+    return read_digits(value_file, source=file_name(value_file), name=name)
 
 
 @click.command("identify")

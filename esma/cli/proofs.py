@@ -6,11 +6,9 @@ checker and no database, and ``families`` lists the continued fractions that rea
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from esma.cli.common import canonical_constant, db_option, print_json
+from esma.cli.common import canonical_constant, db_option, open_input, print_json
 from esma.errors import EsmaError, StoreError
 
 
@@ -131,13 +129,7 @@ def check_cmd(files: tuple[str, ...]) -> None:
     records = []
     for path in files:
         with ExitStack() as stack:
-            if path == "-":
-                name, fh = "stdin", sys.stdin
-            else:
-                try:
-                    name, fh = path, stack.enter_context(open(path, encoding="utf-8"))
-                except OSError as exc:
-                    raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
+            name, fh = open_input(stack, path)
             for line, record in iter_json_lines(fh, name=name):
                 if not isinstance(record, dict):
                     raise EsmaError(f"{name}, line {line}: not a JSON object (a record is one)")

@@ -7,13 +7,12 @@ family found by its key, and the proof and family fields ``esma show`` prints.
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import click
 
-from esma.cli.common import canonical_constant, db_option, print_json
-from esma.errors import EsmaError, InvalidParameter
+from esma.cli.common import canonical_constant, db_option, open_input, print_json
+from esma.errors import InvalidParameter
 from esma.listing import SORT_KEYS
 
 _LIST_FORMATS = ("table", "json", "csv")
@@ -373,15 +372,7 @@ def import_cmd(files: tuple[str, ...], db: str, jobs: int | None) -> None:
     from esma.parallel import executor_for
 
     with ExitStack() as stack:
-        sources = []
-        for path in files:
-            if path == "-":
-                sources.append(("stdin", sys.stdin))
-                continue
-            try:
-                sources.append((path, stack.enter_context(open(path, encoding="utf-8"))))
-            except OSError as exc:
-                raise EsmaError(f"{path}: cannot read ({exc.strerror})") from None
+        sources = [open_input(stack, path) for path in files]
         executor = stack.enter_context(executor_for(jobs, None))
         done = import_files(sources, db, executor)
     click.echo(f"imported {done.new} new, {done.present} already present")
