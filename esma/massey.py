@@ -183,7 +183,9 @@ def _run(
         return bm_mod_p_py([x % p for x in terms], p, max_complexity)
     import numpy as np
 
-    from esma.kernels.bm import bm_mod_p  # lazy: numba stays out of `esma --help`
+    from esma.kernels.native import kernels  # lazy: numba stays out of `esma --help`
+
+    bm_mod_p = kernels().bm_mod_p
 
     # numpy's % is Python's (a result in [0, p)), and cheaper than reducing each term in Python.
     residues = np.array([x % p for x in terms], dtype=np.int64) if wide is None else wide % p

@@ -189,8 +189,9 @@ def _run(
         return _outcomes(status, complexity, terms)
     import numpy as np
 
-    from esma.kernels.screen import screen_block
+    from esma.kernels.native import kernels
 
+    screen_block = kernels().screen_block
     sign_rows, sign_lens = _padded(rows)
     cf_rows, cf_lens = _padded(cfs)
     status, complexity, terms = screen_block(

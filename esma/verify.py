@@ -405,7 +405,9 @@ class _Walk:
         if fits and compiled(self.max_terms * PLAIN_SECONDS_PER_TERM):
             import numpy as np
 
-            from esma.kernels.convergents import cf_blocks, recurrence_terms
+            from esma.kernels.native import kernels
+
+            cf_blocks, recurrence_terms = kernels().cf_blocks, kernels().recurrence_terms
 
             charpoly = np.array(tail.charpoly, np.int64)
             signs = np.array(self.signs, np.int64)

@@ -10,12 +10,16 @@ prompt cannot be cached: numba needs a file to cache beside), e.g. the modular i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numba
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Each kernel's signature, by (module, name): what :mod:`esma.kernels.native` exports.
+SIGNATURES: dict[tuple[str, str], Any] = {}
 
 
 def kernel(signature: Any) -> Callable[[F], F]:
@@ -52,5 +56,15 @@ def kernel(signature: Any) -> Callable[[F], F]:
 
     ``NUMBA_DISABLE_JIT=1`` makes ``numba.njit`` return the function unchanged, so every kernel
     then runs as plain Python (for coverage and debugging) with no code here to special-case it.
+
+    While :mod:`esma.kernels.native` builds its module (``ESMA_NATIVE_BUILD=1``) the kernels are
+    left uncompiled: the build compiles each with what it calls, once.
     """
-    return numba.njit(signature, cache=True, nogil=True, error_model="numpy")
+
+    def decorate(function: F) -> F:
+        SIGNATURES[function.__module__, function.__name__] = signature
+        if os.environ.get("ESMA_NATIVE_BUILD") == "1":
+            return numba.njit(nogil=True, error_model="numpy")(function)
+        return numba.njit(signature, cache=True, nogil=True, error_model="numpy")(function)
+
+    return decorate

@@ -1,7 +1,8 @@
 """When to run the compiled kernels and when their plain twins.
 
-Loading numba and the compiled kernels costs a process a few tenths of a second of CPU, more than
-a small search spends in the plain twins (:mod:`esma.kernels.plain`), which give the same
+Loading the compiled kernels costs a process a millisecond once their native module is built
+(:mod:`esma.kernels.native`; ~0.06 s more if numpy is not imported yet), but a few tenths of a
+second of CPU through numba's JIT before that, more than a small search spends in the plain twins (:mod:`esma.kernels.plain`), which give the same
 results. The wrappers (:mod:`esma.screening`, :mod:`esma.massey`, :mod:`esma.verify`) ask
 :func:`compiled` which to run; a job that knows its whole size (a search) asks :func:`warm` once.
 
@@ -16,13 +17,15 @@ import sys
 
 from esma.errors import InvalidParameter
 
-__all__ = ["LOAD_SECONDS", "MODES", "compiled", "loaded", "mode", "warm"]
+__all__ = ["LOAD_SECONDS", "MODES", "compiled", "load_seconds", "loaded", "mode", "warm"]
 
 #: CPU seconds it costs a process to import numba and load the cached kernels: ~0.3 s on this
 #: project's 2-core Xeon (import numba and numpy ~0.2 s, the first kernel loaded initialises
-#: LLVM ~0.15 s; tests/benchmarks/bench_targets.py). Work the twins finish in less time than this
-#: runs in the twins.
+#: LLVM ~0.15 s; tests/benchmarks/bench_targets.py). Work the twins finish in less time than
+#: loading takes runs in the twins.
 LOAD_SECONDS = 0.3
+#: The same for the native module: importing numpy (when not imported yet) and the module.
+NATIVE_LOAD_SECONDS = 0.06
 
 #: ``ESMA_KERNELS`` values: ``auto`` (the default: :func:`compiled` decides from the work),
 #: ``compiled`` (always numba) and ``plain`` (never numba, e.g. where numba cannot compile).
@@ -50,7 +53,24 @@ def loaded() -> bool:
     >>> isinstance(loaded(), bool)
     True
     """
-    return "esma.kernels._jit" in sys.modules
+    from esma.kernels.native import loaded as native_loaded
+
+    return native_loaded() or "esma.kernels._jit" in sys.modules
+
+
+def load_seconds() -> float:
+    """CPU seconds loading the compiled kernels would cost this process now.
+
+    >>> 0.0 <= load_seconds() <= LOAD_SECONDS
+    True
+    """
+    from esma.kernels.native import built
+
+    if loaded():
+        return 0.0
+    if built():
+        return 0.001 if "numpy" in sys.modules else NATIVE_LOAD_SECONDS
+    return LOAD_SECONDS
 
 
 def compiled(plain_seconds: float) -> bool:
@@ -65,8 +85,8 @@ def compiled(plain_seconds: float) -> bool:
     Returns
     -------
     bool
-        True when the kernels are loaded already, or when the work would take the twins longer
-        than loading the kernels takes (:data:`LOAD_SECONDS`); ``ESMA_KERNELS`` overrides both.
+        True when the work would take the twins longer than loading the kernels takes
+        (:func:`load_seconds`: nothing once they are loaded); ``ESMA_KERNELS`` overrides it.
         Both give identical results; only the time differs.
 
     Examples
@@ -77,7 +97,7 @@ def compiled(plain_seconds: float) -> bool:
     chosen = mode()
     if chosen != "auto":
         return chosen == "compiled"
-    return loaded() or plain_seconds > LOAD_SECONDS
+    return loaded() or plain_seconds > load_seconds()
 
 
 def warm(plain_seconds: float) -> bool:
@@ -94,10 +114,9 @@ def warm(plain_seconds: float) -> bool:
     """
     if not compiled(plain_seconds):
         return False
-    import esma.kernels.bm
-    import esma.kernels.convergents
-    import esma.kernels.screen  # noqa: F401
+    from esma.kernels.native import kernels
 
+    kernels()
     return True
 
 
@@ -106,9 +125,9 @@ KERNEL_MODULES = ("bm", "convergents", "screen")
 
 
 def cache_is_warm() -> bool | None:
-    """Whether numba's on-disk cache holds every kernel of the current source, without importing
-    numba: True, False (the next load compiles, ~4 s of CPU), or None (the cache is somewhere this
-    cannot see).
+    """Whether loading the kernels will compile nothing, without importing numba: True (their
+    native module is built, or numba's on-disk cache holds every kernel of the current source),
+    False (the next load compiles, ~4 s of CPU), or None (the cache is somewhere this cannot see).
 
     A kernel is cached when numba's index file for it (``<module>.<function>-<line>.pyXY.nbi``
     in ``__pycache__`` beside the module, or under ``$NUMBA_CACHE_DIR``) records the current
@@ -122,6 +141,10 @@ def cache_is_warm() -> bool | None:
     import re
     from pathlib import Path
 
+    from esma.kernels.native import built
+
+    if built():
+        return True
     folder = Path(__file__).resolve().parent
     tag = f"py{sys.version_info[0]}{sys.version_info[1]}{getattr(sys, 'abiflags', '')}"
     custom = os.environ.get("NUMBA_CACHE_DIR")
