@@ -28,7 +28,7 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import lru_cache, partial
 from typing import Any, Protocol, Self
 
@@ -148,10 +148,11 @@ def chunk_task(
         For a search of a number given by its digits, the number as JSON
         (:meth:`esma.digits.Digits.to_dict`), checked against the parameters' SHA-256.
     as_records : bool, default True
-        False returns the :class:`ChunkResult` itself, every conjecture rendered (id, formula,
-        LaTeX), for a worker of this machine forked from the process that stores it: the same
-        code on both ends, so nothing is gained by rebuilding and re-checking each record from
-        JSON (which costs the storing process ~0.3 ms a record).
+        False returns the :class:`ChunkResult` itself with every conjecture rendered as the
+        row it is stored as (:class:`esma.rows.StoredConjectures`), for a worker of this
+        machine forked from the process that stores it: the same code on both ends, so the
+        storing process, which stores every chunk, only writes (rebuilding and re-checking each
+        record from JSON would cost it ~0.3 ms a record, rendering it ~0.1 ms).
 
     Returns
     -------
@@ -173,9 +174,9 @@ def chunk_task(
     given = None if lhs is None else [RationalLhs(tuple(n), tuple(d)) for n, d in lhs]
     result = run_chunk(space, index, lhs=given, compiled=compiled)
     if not as_records:
-        for conj in result.conjectures:
-            conj.to_dict()  # renders and caches id, formula and LaTeX here, not in the parent
-        return result
+        from esma.rows import StoredConjectures
+
+        return replace(result, conjectures=StoredConjectures.of(result.conjectures))
     data = {f.name: getattr(result, f.name) for f in fields(ChunkResult)}
     data["conjectures"] = [c.to_dict() for c in result.conjectures]
     return data
@@ -225,11 +226,13 @@ class SerialExecutor(_Closing):
 
 def _preload(compiled: bool) -> None:
     """What the workers' zygote loads before it forks them (once, for all of them): the search's
-    modules and, when the search runs compiled, numba and the kernels (~0.3 s, or the first
-    compile)."""
+    modules and, when the search runs compiled, the kernels (a millisecond from their native
+    module, ~0.3 s through numba's JIT, or the first compile)."""
     import esma.conjecture
+    import esma.families
     import esma.massey
     import esma.prove
+    import esma.rows
     import esma.verify  # noqa: F401
 
     if compiled:

@@ -31,6 +31,8 @@ from esma.errors import InvalidParameter, PrecisionExhausted, check_int
 from esma.signs import Signs, parse_periods, primitive_periods
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from esma.conjecture import Conjecture
     from esma.constants import Constant
     from esma.digits import Digits, DigitsImage
@@ -277,7 +279,7 @@ class ChunkResult:
     """
 
     index: int
-    conjectures: tuple[Conjecture, ...]
+    conjectures: Sequence[Conjecture]  # a tuple, or esma.rows.StoredConjectures from a worker
     screened: int
     flagged: int
     rejected: int = 0

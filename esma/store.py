@@ -38,6 +38,7 @@ from esma import schema
 from esma.conjecture import FIELDS, STATUSES, Conjecture, canonical_json
 from esma.dialects import DEFAULT_URL, PostgreSQL, SQLite, dialect_for, resolve_url
 from esma.errors import EsmaError, InvalidParameter, InvalidRecord, StoreError, check_int
+from esma.rows import StoredConjectures, StoredRow
 from esma.schema import (
     SCHEMA_VERSION,
     chunks,
@@ -89,11 +90,15 @@ def _guarded(method):
     return wrapper
 
 
-def _check_conjectures(name: str, items: Iterable[Conjecture]) -> list[Conjecture]:
-    """The conjectures in order, each id once (first occurrence kept)."""
-    seen: dict[str, Conjecture] = {}
+def _check_conjectures(name: str, items: Iterable[Conjecture | StoredRow]) -> list[StoredRow]:
+    """The rows of the conjectures in order, each id once (first occurrence kept)."""
+    if isinstance(items, StoredConjectures):
+        items = items.rows
+    seen: dict[str, StoredRow] = {}
     for item in items:
-        if not isinstance(item, Conjecture):
+        if isinstance(item, Conjecture):
+            item = StoredRow.of(item)
+        elif not isinstance(item, StoredRow):
             raise InvalidParameter(
                 f"{name}: expected Conjecture objects, got {type(item).__name__}", parameter=name
             )
@@ -101,29 +106,9 @@ def _check_conjectures(name: str, items: Iterable[Conjecture]) -> list[Conjectur
     return list(seen.values())
 
 
-def _row(conj: Conjecture, first_run: int | None, source: str | None, now: datetime) -> dict:
+def _row(row: StoredRow, first_run: int | None, source: str | None, now: datetime) -> dict:
     """The ``conjectures`` row of a conjecture: its record and the flat columns beside it."""
-    record = conj.to_dict()
-    qp = record["quasi_polynomial"]
-    return {
-        "id": record["id"],
-        "constant": conj.constant,
-        "lhs": conj.lhs,
-        "lhs_value": conj.lhs_value,
-        "signs": json.dumps(record["signs"]),
-        "a_prefix": json.dumps(record["a_prefix"]),
-        "recurrence": json.dumps(record["recurrence"], sort_keys=True),
-        "quasi_polynomial": None if qp is None else json.dumps(qp, sort_keys=True),
-        "verified_digits": conj.verified_digits,
-        "convergence_rate": conj.convergence_rate,
-        "formula": record["formula"],
-        "latex": record["latex"],
-        "record": canonical_json(record),
-        "first_run": first_run,
-        "source": source,
-        "created": now,
-        "status": conj.status,
-    }
+    return {**row._asdict(), "first_run": first_run, "source": source, "created": now}
 
 
 def _load(conjecture_id: str, record: str) -> dict:
@@ -401,8 +386,11 @@ class Store:
             return run_id, set(done.scalars())
 
     @_guarded
-    def finish_chunk(self, run_id: int, index: int, conjectures: Sequence[Conjecture]) -> int:
-        """Record the conjectures a chunk found and mark it done, in one transaction.
+    def finish_chunk(
+        self, run_id: int, index: int, conjectures: Sequence[Conjecture | StoredRow]
+    ) -> int:
+        """Record the conjectures a chunk found (or their rows, e.g. a worker's
+        :class:`esma.rows.StoredConjectures`) and mark it done, in one transaction.
 
         Conjectures already in the database are not duplicated but are linked to this run too;
         the order given is kept as the search order of the run. Finishing a chunk twice writes
@@ -553,7 +541,7 @@ class Store:
     def _insert_conjectures(
         self,
         conn: Connection,
-        found: list[Conjecture],
+        found: list[StoredRow],
         first_run: int | None,
         source: str | None,
         now: datetime,
