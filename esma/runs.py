@@ -2,13 +2,15 @@
 
 :func:`resume_search` is the loop behind ``esma search``: the chunks of a
 :class:`~esma.search.SearchSpace` run on an executor of :mod:`esma.parallel`, and each finished
-chunk goes into the database (:mod:`esma.store`) with its conjectures in one transaction, so a
-run interrupted at any moment resumes where it stopped. When every chunk is stored, the records
-are placed in their families (:func:`esma.familystore.place_families`).
+chunk goes into the database (:mod:`esma.store`) with its conjectures in one transaction (with
+the chunks that finished in the same half second), so a run interrupted at any moment resumes
+where it stopped. When every chunk is stored, the records are placed in their families
+(:func:`esma.familystore.place_families`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,12 @@ from esma.search import ChunkResult, SearchSpace
 if TYPE_CHECKING:
     from esma.families import Family
 
-__all__ = ["SearchRun", "resume_search"]
+__all__ = ["STORE_SECONDS", "SearchRun", "resume_search"]
+
+#: Chunks that finish within this many seconds of the last stored ones are stored with the next
+#: (one transaction for all: a transaction costs more than its rows). An interruption loses at
+#: most the chunks running and those finished this recently: they run again on resuming.
+STORE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ def resume_search(
     A search is identified by its parameters: calling this again with the same space and store
     (after an interruption, or on another machine with the same database) skips the finished
     chunks and stores nothing twice. Each chunk's conjectures and its "done" mark go into one
-    transaction, so an interruption at any moment loses at most the chunks in flight.
+    transaction (with those of the chunks finished within :data:`STORE_SECONDS`), so an
+    interruption at any moment loses at most the chunks in flight and those just finished.
 
     A search of a number given by its digits is checked before anything is stored
     (:attr:`SearchSpace.data_check`: its digits certify every candidate to the depth), and is
@@ -116,12 +124,29 @@ def resume_search(
     todo = [i for i in range(space.total_chunks) if i not in done]
     ran = new = 0
     placements: dict[str, tuple] = {}  # each record's place in its family, from the workers
-    for result in executor.run(space, todo):
-        added = store.finish_chunk(run_id, result.index, result.conjectures)
-        ran, new = ran + 1, new + added
-        placements.update((rid, (member, tail)) for rid, member, tail in result.placements)
-        if on_chunk is not None:
-            on_chunk(result, added)
+    waiting: list[ChunkResult] = []  # finished, not stored yet
+    stored_at = time.monotonic()
+
+    def store_waiting() -> None:
+        nonlocal ran, new, stored_at
+        batch = waiting[:]
+        waiting.clear()  # stored now or never by this call, whatever a callback raises
+        added = store.finish_chunks(run_id, [(r.index, r.conjectures) for r in batch])
+        stored_at = time.monotonic()
+        for result, count in zip(batch, added, strict=True):
+            ran, new = ran + 1, new + count
+            placements.update((rid, (member, tail)) for rid, member, tail in result.placements)
+            if on_chunk is not None:
+                on_chunk(result, count)
+
+    try:
+        for result in executor.run(space, todo):
+            waiting.append(result)
+            if time.monotonic() - stored_at >= STORE_SECONDS:
+                store_waiting()
+    finally:  # what finished is stored, however the loop ends (Ctrl-C, a failed chunk)
+        if waiting:
+            store_waiting()
     store.finish_run(run_id)
     records = tuple(store.run_records(run_id))
     placed = place_families(store, known={r["id"]: r for r in records}, placed=placements)

@@ -385,7 +385,6 @@ class Store:
             done = conn.execute(sa.select(chunks.c.idx).where(chunks.c.run_id == run_id))
             return run_id, set(done.scalars())
 
-    @_guarded
     def finish_chunk(
         self, run_id: int, index: int, conjectures: Sequence[Conjecture | StoredRow]
     ) -> int:
@@ -401,31 +400,64 @@ class Store:
         int
             How many of the conjectures were new to the database.
         """
-        check_int("index", index)
-        found = _check_conjectures("conjectures", conjectures)
+        return self.finish_chunks(run_id, [(index, conjectures)])[0]
+
+    @_guarded
+    def finish_chunks(
+        self, run_id: int, chunks_found: Sequence[tuple[int, Sequence[Conjecture | StoredRow]]]
+    ) -> list[int]:
+        """:meth:`finish_chunk` for several chunks in one transaction (a search stores the
+        chunks that finish close together at once: a transaction costs more than its rows).
+
+        Returns
+        -------
+        list of int
+            For each chunk, how many of its conjectures were new to the database (0 for a chunk
+            finished before).
+
+        >>> from esma.conjecture import example
+        >>> with Store.open("sqlite://") as store:
+        ...     run_id, _ = store.start_run({"constant": "e"}, 3)
+        ...     store.finish_chunks(run_id, [(0, [example()]), (2, [example()]), (0, [])])
+        [1, 0, 0]
+        """
+        batch = []
+        for index, items in chunks_found:
+            check_int("index", index)
+            batch.append((index, _check_conjectures("conjectures", items)))
         with self._write() as conn:
             total = self._run_total(conn, run_id)
-            if index >= total:
-                raise InvalidParameter(
-                    f"index: chunk {index} is not in run {run_id} (0..{total - 1})"
-                )
-            done = conn.execute(
-                sa.select(chunks.c.idx).where(chunks.c.run_id == run_id, chunks.c.idx == index)
-            ).first()
-            if done is not None:
-                return 0
-            now = _now()
-            new = len(self._insert_conjectures(conn, found, run_id, source=None, now=now))
-            if found:
+            for index, _ in batch:
+                if index >= total:
+                    raise InvalidParameter(
+                        f"index: chunk {index} is not in run {run_id} (0..{total - 1})"
+                    )
+            done = set(
                 conn.execute(
-                    self._dialect.insert(conjecture_runs),
-                    [
-                        {"conjecture_id": c.id, "run_id": run_id, "chunk_idx": index, "rank": r}
-                        for r, c in enumerate(found)
-                    ],
+                    sa.select(chunks.c.idx).where(
+                        chunks.c.run_id == run_id, chunks.c.idx.in_({i for i, _ in batch})
+                    )
+                ).scalars()
+            )
+            now = _now()
+            counts, links, marks = [], [], []
+            for index, found in batch:
+                if index in done:
+                    counts.append(0)
+                    continue
+                done.add(index)
+                new = self._insert_conjectures(conn, found, run_id, source=None, now=now)
+                counts.append(len(new))
+                links += (
+                    {"conjecture_id": c.id, "run_id": run_id, "chunk_idx": index, "rank": r}
+                    for r, c in enumerate(found)
                 )
-            conn.execute(self._dialect.insert(chunks).values(run_id=run_id, idx=index, done_at=now))
-            return new
+                marks.append({"run_id": run_id, "idx": index, "done_at": now})
+            if links:
+                conn.execute(self._dialect.insert(conjecture_runs), links)
+            if marks:
+                conn.execute(self._dialect.insert(chunks), marks)
+            return counts
 
     @_guarded
     def finish_run(self, run_id: int) -> None:

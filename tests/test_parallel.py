@@ -188,9 +188,10 @@ def test_cli_jobs_and_scheduler_print_the_serial_records(invoke, serial_records,
     assert outputs["dask"] == serial_records
 
 
-def test_dask_run_resumes_where_it_stopped(tmp_path, serial_records, cluster):
+def test_dask_run_resumes_where_it_stopped(tmp_path, serial_records, cluster, monkeypatch):
     """Stop a Dask run after three chunks; the same command resumes it and writes each record
     once."""
+    monkeypatch.setattr("esma.runs.STORE_SECONDS", 0.0)  # each chunk stored as it arrives
     db = f"sqlite:///{tmp_path / 'resume.db'}"
     space = _space(chunk_lhs=CHUNK_LHS)  # what the CLI uses
     with DaskExecutor(cluster.scheduler_address) as executor:
