@@ -10,12 +10,14 @@ where it stopped. When every chunk is stored, the records are placed in their fa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from esma.parallel import SerialExecutor
+from esma.rows import StoredConjectures, StoredRow
 from esma.search import ChunkResult, SearchSpace
 
 if TYPE_CHECKING:
@@ -104,7 +106,7 @@ def resume_search(
     ...     first, again = resume_search(space, store), resume_search(space, store)
     >>> (first.ran, first.new, len(first.records)), (again.resumed, again.ran, again.new)
     ((1, 12, 12), (1, 0, 0))
-    >>> again.records == first.records
+    >>> again.records == first.records  # read back, and as written
     True
     >>> sum(len(f.members) for f in first.families), len(first.families)
     (12, 2)
@@ -126,14 +128,22 @@ def resume_search(
     placements: dict[str, tuple] = {}  # each record's place in its family, from the workers
     waiting: list[ChunkResult] = []  # finished, not stored yet
     stored_at = time.monotonic()
+    # The records as stored, by chunk, read from the rows as they are written: the run's
+    # records when every chunk ran in this call and every record was new (none stored before,
+    # perhaps otherwise); else they are read back once the run is done.
+    written: dict[int, list[dict]] | None = {} if not done else None
 
     def store_waiting() -> None:
-        nonlocal ran, new, stored_at
-        batch = waiting[:]
+        nonlocal ran, new, stored_at, written
+        batch = [(r, _rows(r.conjectures)) for r in waiting]
         waiting.clear()  # stored now or never by this call, whatever a callback raises
-        added = store.finish_chunks(run_id, [(r.index, r.conjectures) for r in batch])
+        added = store.finish_chunks(run_id, [(r.index, rows) for r, rows in batch])
         stored_at = time.monotonic()
-        for result, count in zip(batch, added, strict=True):
+        for (result, rows), count in zip(batch, added, strict=True):
+            if written is not None and count == len(rows):
+                written[result.index] = [json.loads(row.record) for row in rows]
+            else:
+                written = None
             ran, new = ran + 1, new + count
             placements.update((rid, (member, tail)) for rid, member, tail in result.placements)
             if on_chunk is not None:
@@ -148,7 +158,10 @@ def resume_search(
         if waiting:
             store_waiting()
     store.finish_run(run_id)
-    records = tuple(store.run_records(run_id))
+    if written is not None and len(written) == space.total_chunks:
+        records = tuple(r for index in sorted(written) for r in written[index])
+    else:
+        records = tuple(store.run_records(run_id))
     placed = place_families(store, known={r["id"]: r for r in records}, placed=placements)
     ids = {r["id"] for r in records}
     if space.constant in placed.constants:
@@ -157,6 +170,13 @@ def resume_search(
         fams = current_families(store, space.constant)
     fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
     return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)
+
+
+def _rows(conjectures: Any) -> tuple[StoredRow, ...]:
+    """A chunk's conjectures as the rows the store writes (a worker's are rendered already)."""
+    if isinstance(conjectures, StoredConjectures):
+        return conjectures.rows
+    return StoredConjectures.of(conjectures).rows
 
 
 def _check_number(space: SearchSpace, store: Any) -> None:
