@@ -574,11 +574,13 @@ def usable_cores() -> int:
 JOBS_PER_CORE = 4
 
 #: Searches estimated below this many candidates run in this process unless ``--jobs`` says
-#: otherwise: their few tenths of a second of work is less than what workers add (forking, and
+#: otherwise: their hundredth of a second of work is less than what workers add (forking, and
 #: caches of proofs and convergents each worker fills again). Measured on this project's 2-core
-#: machine with the reference's test workload (~250 candidates): 0.6 s of CPU in one process,
-#: 0.75 s with two workers (tests/benchmarks/bench_targets.py).
-SERIAL_CANDIDATES = 2_000
+#: machine, whole processes with the kernels' native module: e, |coef| <= 1, periods 1-1 (24
+#: candidates) 0.36 s in this process, 0.42 s with two workers; the reference's test workload
+#: (224 candidates) 0.51 s and 0.47 s; e, |coef| <= 2, periods 1-3 (1,120 candidates) 0.76 s
+#: and 0.66 s (tests/benchmarks/bench_targets.py).
+SERIAL_CANDIDATES = 200
 
 
 def check_jobs(jobs: Any) -> int:

@@ -60,7 +60,10 @@ def test_imports_in_two_halves_store_the_families_of_one_import(db_url, new_db, 
     assert halves == _scratch([json.loads(line) for line in lines])
 
 
-def test_a_search_stopped_and_resumed_stores_the_families_of_one_import(db_url, new_db):
+def test_a_search_stopped_and_resumed_stores_the_families_of_one_import(
+    db_url, new_db, monkeypatch
+):
+    monkeypatch.setattr("esma.runs.STORE_SECONDS", 0.0)  # each chunk stored as it arrives
     space = SearchSpace.create("e", coeff=1, periods="1-2", depth=60, chunk_lhs=3)
     assert space.total_chunks >= 3
 

@@ -1,4 +1,5 @@
-"""Runs that resume: SIGKILL at any moment loses at most the chunk in flight.
+"""Runs that resume: SIGKILL at any moment loses at most the chunks in flight and those finished
+within the last half second (esma.runs.STORE_SECONDS), which run again.
 
 The reference for "what a run finds" is the same search run without interruption.
 """
@@ -16,7 +17,7 @@ SEARCH = [
     "search",
     "e",
     "--coeff",
-    "2",
+    "3",  # 32 chunks: several batches of stored chunks, so a kill lands between two
     "--periods",
     "1-3",
     "--depth",

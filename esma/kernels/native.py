@@ -6,8 +6,8 @@ numba also compiles the same functions ahead of time (``numba.pycc``) into an or
 module, which imports in a millisecond and needs no numba at run time. It is built once, in the
 background: the first process that needs the kernels runs numba's JIT as before (compiling them,
 the first time, announced) and starts a detached, low-priority build (~8 s of CPU) into a cache
-folder, under a name that carries the SHA-256 of the kernels' sources, numba's version and the
-Python ABI, so an edited kernel or another numba builds afresh. Every process after it imports
+folder, under a name that carries the SHA-256 of the kernels' sources, numba's and numpy's
+versions and the Python build, so an edited kernel or another numba builds afresh. Every process after it imports
 the module.
 
 Where the module cannot be built (no C compiler, a numba without ``pycc``, a read-only cache) the
@@ -86,22 +86,24 @@ def module_path() -> Path:
 @functools.cache
 def _module_name() -> str:
     """``esma_kernels_`` and 16 hex digits of the SHA-256 of what the compiled code depends on:
-    the kernels' sources, numba's version and the Python build."""
+    the kernels' sources, numba's and numpy's versions and the Python build."""
     digest = hashlib.sha256()
     for name in SOURCES:
         digest.update((_FOLDER / f"{name}.py").read_bytes())
-    spec = importlib.util.find_spec("numba")  # finds numba without importing it
-    if spec is not None and spec.origin is not None:
-        version = Path(spec.origin).with_name("_version.py")
-        digest.update(version.read_bytes() if version.exists() else spec.origin.encode())
+    for package, version_file in (("numba", "_version.py"), ("numpy", "version.py")):
+        spec = importlib.util.find_spec(package)  # finds it without importing it
+        if spec is not None and spec.origin is not None:
+            version = Path(spec.origin).with_name(version_file)
+            digest.update(version.read_bytes() if version.exists() else spec.origin.encode())
     digest.update(sys.version.encode())
     return f"esma_kernels_{digest.hexdigest()[:16]}"
 
 
 def built() -> bool | None:
-    """True when the native module of the current sources is built, False when the next
-    :func:`kernels` call will build it (seconds), None when it will not be used (it failed to
-    build here, or ``ESMA_NATIVE=0`` / ``NUMBA_DISABLE_JIT=1`` asks for the JIT or plain Python).
+    """True when the native module of the current sources is built, False when it is not yet
+    (the next :func:`kernels` call starts its build), None when it will not be used (it failed
+    to build here, or ``ESMA_NATIVE=0`` / ``NUMBA_DISABLE_JIT=1`` asks for the JIT or plain
+    Python).
 
     >>> built() in (True, False, None)
     True

@@ -184,6 +184,25 @@ def run_once(tree: Path, args: str, jobs: int | None, cache: str | None, memory:
         return {"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 1024, "summary": summary, "err": err}
 
 
+def _wait_for_builds(cache: str, timeout: float = 300.0) -> None:
+    """Wait until no process mentions ``cache`` on its command line (a background build)."""
+    deadline = time.monotonic() + timeout
+    needle = cache.encode()
+    while time.monotonic() < deadline:
+        busy = False
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    busy = needle in Path(f"/proc/{entry}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if busy:
+                    break
+        if not busy:
+            return
+        time.sleep(0.2)
+
+
 def measure(row: Row, trees: dict[str, Path], repeat: int) -> None:
     for side in row.sides:
         tree = trees[side]
@@ -194,6 +213,9 @@ def measure(row: Row, trees: dict[str, Path], repeat: int) -> None:
             for _ in range(repeat):
                 with tempfile.TemporaryDirectory() as cache:
                     cold.append(run_once(tree, row.args, row.jobs, cache, False))
+                    # The native kernels' build that a first run starts in the background
+                    # (detached: not in the CPU counted) must not overlap the next run.
+                    _wait_for_builds(cache)
             extra = statistics.median(r["wall"] for r in cold) - statistics.median(
                 r["wall"] for r in warm
             )
