@@ -128,6 +128,7 @@ def chunk_task(
     lhs: Sequence[tuple[Sequence[int], Sequence[int]]] | None = None,
     compiled: bool | None = None,
     number: str | None = None,
+    learned: Sequence[tuple] = (),
     *,
     as_records: bool = True,
 ) -> dict[str, Any] | ChunkResult:
@@ -147,6 +148,9 @@ def chunk_task(
     number : str, optional
         For a search of a number given by its digits, the number as JSON
         (:meth:`esma.digits.Digits.to_dict`), checked against the parameters' SHA-256.
+    learned : sequence, optional
+        Inductions the other workers' provers found (:func:`esma.prove.learn`), so that this
+        one does not look for them again; the ones it finds come back in the result.
     as_records : bool, default True
         False returns the :class:`ChunkResult` itself with every conjecture rendered as the
         row it is stored as (:class:`esma.rows.StoredConjectures`), for a worker of this
@@ -168,18 +172,26 @@ def chunk_task(
     >>> data["index"], data["screened"], data["conjectures"][0]["lhs"]
     (1, 8, '(x + 1)/x')
     """
+    from esma.prove import learn, take_found
     from esma.transforms import RationalLhs
 
     space = _space(params_json, number)
     given = None if lhs is None else [RationalLhs(tuple(n), tuple(d)) for n, d in lhs]
+    learn(learned)
     result = run_chunk(space, index, lhs=given, compiled=compiled)
+    found = take_found()
     if not as_records:
         from esma.rows import StoredConjectures
 
-        return replace(result, conjectures=StoredConjectures.of(result.conjectures))
-    data = {f.name: getattr(result, f.name) for f in fields(ChunkResult)}
+        return replace(result, conjectures=StoredConjectures.of(result.conjectures), learned=found)
+    data = {f.name: getattr(result, f.name) for f in fields(ChunkResult) if f.name != "learned"}
     data["conjectures"] = [c.to_dict() for c in result.conjectures]
     return data
+
+
+def _chunk_by(*args: Any, task: Callable[..., Any]) -> tuple[int, Any]:
+    """``task(*args)`` and the id of the process that ran it."""
+    return os.getpid(), task(*args)
 
 
 def _result(data: dict[str, Any]) -> ChunkResult:
@@ -293,13 +305,24 @@ class ProcessExecutor(_Closing):
             (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled, number)
             for index in indices
         ]
-        for _, result in self.map(
-            partial(chunk_task, as_records=False),
+        # What the workers' provers found, passed on to the others with their next chunks.
+        found: list[tuple[int, tuple]] = []  # (pid of the finder, its inductions)
+        sent: dict[int, int] = {}  # pid -> how much of `found` that worker has been sent
+
+        def learned(worker: Any) -> tuple:
+            start, sent[worker.pid] = sent.get(worker.pid, 0), len(found)
+            return (tuple(x for pid, part in found[start:] if pid != worker.pid for x in part),)
+
+        for _, (pid, result) in self.map(
+            partial(_chunk_by, task=partial(chunk_task, as_records=False)),
             tasks,
             label=lambda k: f"chunk {indices[k]}",
             note=_CHUNKS_STORED,
+            more=learned,
         ):
-            yield result
+            if result.learned:
+                found.append((pid, result.learned))
+            yield replace(result, learned=())
 
     def map(
         self,
@@ -308,12 +331,14 @@ class ProcessExecutor(_Closing):
         *,
         label: Callable[[int], str],
         note: str = "",
+        more: Callable[[Any], tuple] | None = None,
     ) -> Iterator[tuple[int, Any]]:
         """Run ``task(*arguments[k])`` on the workers; yield ``(k, result)`` in completion order.
 
         Each worker holds :data:`_AHEAD_PER_JOB` tasks, so it never waits for the next. A task
         that raises stops the run with its exception; a task whose worker died runs again, at
         most ``retries`` times, and ``note`` ends the error that stops the run after that.
+        ``more(worker)``, when given, adds arguments as each task is sent (to that worker).
         """
         if not arguments:
             return
@@ -327,7 +352,8 @@ class ProcessExecutor(_Closing):
             while pending and worker.alive and len(worker.pending) < _AHEAD_PER_JOB:
                 k = pending.popleft()
                 try:
-                    worker.send(k, task, arguments[k])
+                    extra = more(worker) if more is not None else ()
+                    worker.send(k, task, (*arguments[k], *extra))
                 except OSError:  # it died; its tasks come back when the death is seen
                     pending.appendleft(k)
                     return

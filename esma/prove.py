@@ -84,10 +84,12 @@ from typing import TYPE_CHECKING, Any
 from esma.errors import EsmaError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from esma.conjecture import Conjecture
     from esma.theorems import Theorem
 
-__all__ = ["Proof", "clear_caches", "mobius_of_lhs", "prove"]
+__all__ = ["Proof", "clear_caches", "learn", "mobius_of_lhs", "prove", "take_found"]
 
 #: Largest super-block tried, in blocks of the theorem (constant blocks of a quadratic
 #: irrational may need longer ones: they are cheap).
@@ -650,9 +652,10 @@ def prove(conjecture: Conjecture) -> Proof:
                 "no super-block of up to "
                 f"{MAX_L_PERIODIC if periodic else MAX_L} blocks closes the induction",
             )
-        if len(_INDUCTIONS) >= 4096:
-            _INDUCTIONS.clear()
-        _INDUCTIONS[key] = found
+        _remember(key, found)
+        if len(_FOUND) >= 4096:  # nobody takes them (a search in one process): keep few
+            _FOUND.clear()
+        _FOUND.append((key, found))
     big_l, s, phase, step = found
     # The base case: the first boundary j1 past the side conditions and the start of the
     # record's quasi-polynomial where the exact run is at ±S(j1) in phase. From there the
@@ -711,6 +714,45 @@ def prove(conjecture: Conjecture) -> Proof:
 
 #: Inductions found, by (theorem, signs, state and phase at boundary FIRST_BLOCKS).
 _INDUCTIONS: dict[tuple, tuple] = {}
+#: The inductions this process found since :func:`take_found` last took them.
+_FOUND: list[tuple[tuple, tuple]] = []
+
+
+def _remember(key: tuple, found: tuple) -> None:
+    if len(_INDUCTIONS) >= 4096:
+        _INDUCTIONS.clear()
+    _INDUCTIONS[key] = found
+
+
+def take_found() -> tuple[tuple[tuple, tuple], ...]:
+    """The inductions this process found since the last call (and forget that it found them):
+    a search's worker sends them with its chunk, for :func:`learn` in the other workers, so that
+    each tail's induction is looked for once, not once per worker.
+
+    >>> from esma.conjecture import example
+    >>> clear_caches(); _ = take_found(); _ = prove(example())
+    >>> len(take_found()), take_found()
+    (1, ())
+    """
+    found = tuple(_FOUND)
+    _FOUND.clear()
+    return found
+
+
+def learn(found: Iterable[tuple[tuple, tuple]]) -> None:
+    """Take the inductions another process found (:func:`take_found`). An induction is a
+    function of its tail's state alone (see :func:`_find_induction`), so a record proved with
+    one learned gets the certificate it would get with one found here.
+
+    >>> from esma.conjecture import example
+    >>> clear_caches(); _ = take_found(); first = prove(example()); shared = take_found()
+    >>> clear_caches(); learn(shared); again = prove(example())
+    >>> again == first, take_found()     # proved with the learned induction, none found here
+    (True, ())
+    """
+    for key, value in found:
+        if key not in _INDUCTIONS:
+            _remember(key, value)
 
 
 def _find_induction(m: tuple, theorem: Theorem, signs: tuple, run: _Run) -> tuple | None:

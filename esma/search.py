@@ -288,6 +288,9 @@ class ChunkResult:
     refuted: int = 0
     slow: int = 0
     placements: tuple = ()  # (id, Member, Tail) of each conjecture (esma.families.place)
+    #: The inductions the prover found in this chunk (esma.prove.take_found), sent by a worker
+    #: of this machine for the others; empty elsewhere.
+    learned: tuple = ()
 
 
 def screen(value: Any, signs: Signs, depth: int, bound: int) -> list[int] | None:

@@ -371,3 +371,33 @@ def test_parallel_does_not_import_dask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_worker_that_learns_a_tails_induction_does_not_look_for_it_again():
+    """What one worker's prover found, passed to another (chunk_task's ``learned``), is not
+    looked for again, and the records and certificates are the same."""
+    from esma.parallel import chunk_task
+    from esma.prove import clear_caches, take_found
+
+    params = json.dumps(_space().to_dict(), sort_keys=True)
+    clear_caches()
+    take_found()
+    first = chunk_task(params, 0, as_records=False)
+    clear_caches()  # a fresh worker
+    again = chunk_task(params, 0, learned=first.learned, as_records=False)
+    assert first.learned and again.learned == ()
+    assert again.conjectures == first.conjectures
+    assert any(c.status == "proved" for c in again.conjectures)
+
+
+def test_workers_that_share_what_their_provers_found_give_the_serial_records():
+    """Two workers, each sent what the other's prover found, give the serial run's records
+    chunk by chunk (and the results yielded carry none of what was shared)."""
+    space = _space()
+    with ProcessExecutor(2) as executor:
+        results = list(executor.run(space, range(space.total_chunks)))
+    serial = list(SerialExecutor().run(space, range(space.total_chunks)))
+    by_index = {r.index: r for r in results}
+    assert all(r.learned == () for r in results)
+    for s in serial:
+        assert tuple(by_index[s.index].conjectures) == tuple(s.conjectures)
