@@ -3,8 +3,8 @@
 :func:`resume_search` is the loop behind ``esma search``: the chunks of a
 :class:`~esma.search.SearchSpace` run on an executor of :mod:`esma.parallel`, and each finished
 chunk goes into the database (:mod:`esma.store`) with its conjectures in one transaction (with
-the chunks that finished in the same half second), so a run interrupted at any moment resumes
-where it stopped. When every chunk is stored, the records are placed in their families
+the chunks that finished in the same half second, up to 16), so a run interrupted at any moment
+resumes where it stopped. When every chunk is stored, the records are placed in their families
 (:func:`esma.familystore.place_families`).
 """
 
@@ -23,12 +23,14 @@ from esma.search import ChunkResult, SearchSpace
 if TYPE_CHECKING:
     from esma.families import Family
 
-__all__ = ["STORE_SECONDS", "SearchRun", "resume_search"]
+__all__ = ["STORE_CHUNKS", "STORE_SECONDS", "SearchRun", "resume_search"]
 
 #: Chunks that finish within this many seconds of the last stored ones are stored with the next
-#: (one transaction for all: a transaction costs more than its rows). An interruption loses at
-#: most the chunks running and those finished this recently: they run again on resuming.
+#: (one transaction for all: a transaction costs more than its rows), at most STORE_CHUNKS of
+#: them at once. An interruption loses at most the chunks running and those waiting to be
+#: stored: they run again on resuming.
 STORE_SECONDS = 0.5
+STORE_CHUNKS = 16
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def resume_search(
     A search is identified by its parameters: calling this again with the same space and store
     (after an interruption, or on another machine with the same database) skips the finished
     chunks and stores nothing twice. Each chunk's conjectures and its "done" mark go into one
-    transaction (with those of the chunks finished within :data:`STORE_SECONDS`), so an
+    transaction (with those of the chunks finished within :data:`STORE_SECONDS`, at most
+    :data:`STORE_CHUNKS`), so an
     interruption at any moment loses at most the chunks in flight and those just finished.
 
     A search of a number given by its digits is checked before anything is stored
@@ -152,7 +155,7 @@ def resume_search(
     try:
         for result in executor.run(space, todo):
             waiting.append(result)
-            if time.monotonic() - stored_at >= STORE_SECONDS:
+            if len(waiting) >= STORE_CHUNKS or time.monotonic() - stored_at >= STORE_SECONDS:
                 store_waiting()
     finally:  # what finished is stored, however the loop ends (Ctrl-C, a failed chunk)
         if waiting:
