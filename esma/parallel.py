@@ -600,8 +600,8 @@ def usable_cores() -> int:
 JOBS_PER_CORE = 4
 
 #: Searches estimated below this many candidates run in this process unless ``--jobs`` says
-#: otherwise: their hundredth of a second of work is less than what workers add (forking, and
-#: caches of proofs and convergents each worker fills again). Measured on this project's 2-core
+#: otherwise: there workers add more than they save (forking, and caches of proofs and
+#: convergents each worker fills again). Measured on this project's 2-core
 #: machine, whole processes with the kernels' native module: e, |coef| <= 1, periods 1-1 (24
 #: candidates) 0.36 s in this process, 0.42 s with two workers; the reference's test workload
 #: (224 candidates) 0.51 s and 0.47 s; e, |coef| <= 2, periods 1-3 (1,120 candidates) 0.76 s

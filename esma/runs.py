@@ -79,8 +79,8 @@ def resume_search(
     (after an interruption, or on another machine with the same database) skips the finished
     chunks and stores nothing twice. Each chunk's conjectures and its "done" mark go into one
     transaction (with those of the chunks finished within :data:`STORE_SECONDS`, at most
-    :data:`STORE_CHUNKS`), so an
-    interruption at any moment loses at most the chunks in flight and those just finished.
+    :data:`STORE_CHUNKS`), so an interruption at any moment loses at most the chunks in flight
+    and those just finished.
 
     A search of a number given by its digits is checked before anything is stored
     (:attr:`SearchSpace.data_check`: its digits certify every candidate to the depth), and is
