@@ -46,6 +46,11 @@ RETRIES = 3
 # How the errors that stop a search end: what is lost and what is not.
 _CHUNKS_STORED = "; finished chunks are stored"
 
+#: A search of at most this many candidates is sent to the workers whole by
+#: :meth:`ProcessExecutor.begin` (its chunks run while esma opens the database; on a resumed run
+#: the finished ones run again for nothing, a fraction of a second at this size).
+EARLY_CANDIDATES = 30_000
+
 # Chunks handed to a local pool ahead of the free workers: enough to keep every worker busy,
 # few enough that chunks start (and so finish) roughly in index order and Ctrl-C cancels the
 # rest at once.
@@ -87,6 +92,9 @@ class _Closing:
 
     def start(self) -> None:
         pass
+
+    def begin(self, space: SearchSpace) -> None:
+        """Start running ``space``'s first chunks now, if this executor can (local workers)."""
 
     def close(self) -> None:
         pass
@@ -189,9 +197,10 @@ def chunk_task(
     return data
 
 
-def _chunk_by(*args: Any, task: Callable[..., Any]) -> tuple[int, Any]:
-    """``task(*args)`` and the id of the process that ran it."""
-    return os.getpid(), task(*args)
+def _local_chunk(*args: Any) -> tuple[int, ChunkResult]:
+    """:func:`chunk_task` in a worker of this machine (its rows rendered), and the worker's
+    process id."""
+    return os.getpid(), chunk_task(*args, as_records=False)
 
 
 def _result(data: dict[str, Any]) -> ChunkResult:
@@ -282,6 +291,7 @@ class ProcessExecutor(_Closing):
         self.retries = check_int("retries", retries, 0)
         self.compiled = bool(compiled)
         self._pool = None
+        self._begun: tuple[str, int] | None = None  # (parameters, chunks sent by begin())
 
     def start(self) -> None:
         """Fork the workers' zygote now, so that it loads while this process prepares the run."""
@@ -295,16 +305,51 @@ class ProcessExecutor(_Closing):
         """The live workers' process ids."""
         return [] if self._pool is None else self._pool.pids()
 
-    def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
-        """Run the chunks ``indices`` on the workers; yield results in completion order."""
-        indices = list(indices)
-        if not indices:
+    def begin(self, space: SearchSpace) -> None:
+        """Send the workers ``space``'s first chunks now, before this process opens its
+        database (importing SQLAlchemy and opening it take a small search's whole time): all of
+        them for a search of at most :data:`EARLY_CANDIDATES` candidates, else two a worker.
+        :meth:`run` then takes their results; those of chunks the database holds finished
+        already (a resumed run) are dropped."""
+        if self._begun is not None:
             return
+        self.start()
+        total = space.total_chunks
+        ahead = _AHEAD_PER_JOB * self.jobs
+        count = total if space.estimated_candidates <= EARLY_CANDIDATES else min(total, ahead)
+        tasks = self._tasks(space, range(count))
+        pool = self._pool
+        while len(pool.workers) < min(self.jobs, total):
+            pool.spawn()
+        for k, args in enumerate(tasks):
+            pool.workers[k % len(pool.workers)].send(k, _local_chunk, (*args, ()))
+        self._begun = (_params_json(space), count)
+
+    def _tasks(self, space: SearchSpace, indices: Iterable[int]) -> list[tuple]:
         params, number = _params_json(space), _number_json(space)
-        tasks = [
+        return [
             (params, index, [(f.num, f.den) for f in space.chunk(index)], self.compiled, number)
             for index in indices
         ]
+
+    def run(self, space: SearchSpace, indices: Iterable[int]) -> Iterator[ChunkResult]:
+        """Run the chunks ``indices`` on the workers; yield results in completion order."""
+        indices = sorted(set(indices))
+        begun, self._begun = self._begun, None
+        early = 0
+        if begun is not None and begun[0] == _params_json(space):
+            early = begun[1]
+        elif begun is not None:  # begun for another search: its answers must not reach this one
+            for worker in list(self._pool.workers):
+                if worker.pending:
+                    self._pool.discard(worker)
+        if not indices and not early:
+            return
+        # Task k is chunk k: those sent by begin() are in flight, those not asked are skipped
+        # (and the results of any of them in flight are dropped).
+        wanted = set(indices)
+        top = max([*indices, early - 1]) + 1
+        tasks = self._tasks(space, range(top))
         # What the workers' provers found, passed on to the others with their next chunks.
         found: list[tuple[int, tuple]] = []  # (pid of the finder, its inductions)
         sent: dict[int, int] = {}  # pid -> how much of `found` that worker has been sent
@@ -313,16 +358,18 @@ class ProcessExecutor(_Closing):
             start, sent[worker.pid] = sent.get(worker.pid, 0), len(found)
             return (tuple(x for pid, part in found[start:] if pid != worker.pid for x in part),)
 
-        for _, (pid, result) in self.map(
-            partial(_chunk_by, task=partial(chunk_task, as_records=False)),
+        for index, (pid, result) in self.map(
+            _local_chunk,
             tasks,
-            label=lambda k: f"chunk {indices[k]}",
+            label=lambda k: f"chunk {k}",
             note=_CHUNKS_STORED,
             more=learned,
+            skip=lambda k: k not in wanted or k < early,
         ):
             if result.learned:
                 found.append((pid, result.learned))
-            yield replace(result, learned=())
+            if index in wanted:
+                yield replace(result, learned=())
 
     def map(
         self,
@@ -332,19 +379,22 @@ class ProcessExecutor(_Closing):
         label: Callable[[int], str],
         note: str = "",
         more: Callable[[Any], tuple] | None = None,
+        skip: Callable[[int], bool] | None = None,
     ) -> Iterator[tuple[int, Any]]:
         """Run ``task(*arguments[k])`` on the workers; yield ``(k, result)`` in completion order.
 
         Each worker holds :data:`_AHEAD_PER_JOB` tasks, so it never waits for the next. A task
         that raises stops the run with its exception; a task whose worker died runs again, at
         most ``retries`` times, and ``note`` ends the error that stops the run after that.
-        ``more(worker)``, when given, adds arguments as each task is sent (to that worker).
+        ``more(worker)``, when given, adds arguments as each task is sent (to that worker);
+        tasks ``k`` with ``skip(k)`` are not sent (though results of them sent before under
+        the key ``k``, by :meth:`begin`, are yielded).
         """
         if not arguments:
             return
         self.start()
         pool = self._pool
-        pending = deque(range(len(arguments)))
+        pending = deque(k for k in range(len(arguments)) if skip is None or not skip(k))
         deaths: dict[int, int] = {}
         wanted = min(self.jobs, len(arguments))
 

@@ -146,20 +146,24 @@ def test_workers_started_ahead_store_the_serial_records(tmp_path, serial_records
     assert executor.worker_pids() == []  # closed: no worker left
 
 
-def test_cli_starts_workers_ahead_only_when_there_is_work(invoke, monkeypatch):
-    """The zygote starts with every local search; workers are forked only for chunks to run."""
+def test_cli_starts_workers_before_it_opens_the_database(invoke, monkeypatch):
+    """Workers start on the first chunks before the database says what is done; a search whose
+    run is finished drops what they found and stores nothing again."""
     from esma.workers import Pool
 
     spawned = []
     real_spawn = Pool.spawn
     monkeypatch.setattr(Pool, "spawn", lambda self: spawned.append(1) or real_spawn(self))
-    result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
-    assert result.exit_code == 0, result.output
+    first = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
+    assert first.exit_code == 0, first.output
     assert spawned
     spawned.clear()
-    result = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
-    assert result.exit_code == 0, result.output
-    assert spawned == []  # the second search found its run finished: no worker to fork
+    again = invoke(*CLI_SEARCH, "--db", "w.db", "--jobs", "2")
+    assert again.exit_code == 0, again.output
+    assert spawned  # begun before the run was found finished
+    assert again.stdout == first.stdout
+    with Store.open("w.db") as store:
+        assert len(store.conjectures()) == len(_json_lines(first.stdout))
 
 
 def test_dask_cluster_stores_the_serial_records(db_url, serial_records, cluster):
@@ -401,3 +405,32 @@ def test_workers_that_share_what_their_provers_found_give_the_serial_records():
     assert all(r.learned == () for r in results)
     for s in serial:
         assert tuple(by_index[s.index].conjectures) == tuple(s.conjectures)
+
+
+@pytest.mark.parametrize("done", [set(), {0, 2}, "all"])
+def test_chunks_begun_before_the_database_opens_give_the_serial_results(done):
+    """begin() sends the first chunks before the run knows which are done; run() then yields
+    exactly the chunks asked (dropping the answers of finished ones), each the serial result."""
+    space = _space()
+    done = set(range(space.total_chunks)) if done == "all" else done
+    todo = [i for i in range(space.total_chunks) if i not in done]
+    serial = {r.index: r for r in SerialExecutor().run(space, todo)}
+    with ProcessExecutor(2) as executor:
+        executor.begin(space)
+        results = list(executor.run(space, todo))
+        again = list(executor.run(space, todo))  # begun once: a second run starts afresh
+    for got in (results, again):
+        assert sorted(r.index for r in got) == todo
+        for r in got:
+            assert tuple(r.conjectures) == tuple(serial[r.index].conjectures)
+
+
+def test_chunks_begun_for_another_search_never_reach_this_one():
+    begun, asked = _space(), _space(coeff=1)
+    serial = {r.index: r for r in SerialExecutor().run(asked, range(asked.total_chunks))}
+    with ProcessExecutor(2) as executor:
+        executor.begin(begun)
+        results = list(executor.run(asked, range(asked.total_chunks)))
+    assert sorted(r.index for r in results) == sorted(serial)
+    for r in results:
+        assert tuple(r.conjectures) == tuple(serial[r.index].conjectures)

@@ -181,15 +181,18 @@ def search_cmd(
         # Local workers (their zygote) start now, before the database is opened: they load the
         # kernels while this process lists the left-hand sides and opens the store.
         executor.start()
-        # Imported only now: SQLAlchemy takes longer to import than the zygote takes to fork.
         from esma.runs import resume_search
-        from esma.store import Store
 
         if _compiles_kernels(executor, space):
             reporter.note("compiling numba kernels (first run only: they are cached for the next)")
         # A number given by its digits must certify the search before the database is opened
         # (opening creates it): a refusal leaves nothing behind.
         check = space.data_check
+        # The workers start on the first chunks while this process imports SQLAlchemy (longer
+        # than a small search's work) and opens the database.
+        executor.begin(space)
+        from esma.store import Store
+
         try:
             with Store.open(db, durable=True) as store:
                 with reporter:
