@@ -46,11 +46,6 @@ RETRIES = 3
 # How the errors that stop a search end: what is lost and what is not.
 _CHUNKS_STORED = "; finished chunks are stored"
 
-#: A search of at most this many candidates is sent to the workers whole by
-#: :meth:`ProcessExecutor.begin` (its chunks run while esma opens the database; on a resumed run
-#: the finished ones run again for nothing, a fraction of a second at this size).
-EARLY_CANDIDATES = 30_000
-
 # Chunks handed to a local pool ahead of the free workers: enough to keep every worker busy,
 # few enough that chunks start (and so finish) roughly in index order and Ctrl-C cancels the
 # rest at once.
@@ -306,17 +301,15 @@ class ProcessExecutor(_Closing):
         return [] if self._pool is None else self._pool.pids()
 
     def begin(self, space: SearchSpace) -> None:
-        """Send the workers ``space``'s first chunks now, before this process opens its
-        database (importing SQLAlchemy and opening it take a small search's whole time): all of
-        them for a search of at most :data:`EARLY_CANDIDATES` candidates, else two a worker.
-        :meth:`run` then takes their results; those of chunks the database holds finished
-        already (a resumed run) are dropped."""
+        """Send the workers ``space``'s first chunks now (as many as :meth:`run` keeps them
+        busy with), before this process imports SQLAlchemy and opens its database, which take
+        longer than a small search's work. :meth:`run` then takes their results; those of
+        chunks the database holds finished already (a resumed run) are dropped."""
         if self._begun is not None:
             return
         self.start()
         total = space.total_chunks
-        ahead = _AHEAD_PER_JOB * self.jobs
-        count = total if space.estimated_candidates <= EARLY_CANDIDATES else min(total, ahead)
+        count = min(total, _AHEAD_PER_JOB * self.jobs)
         tasks = self._tasks(space, range(count))
         pool = self._pool
         while len(pool.workers) < min(self.jobs, total):
