@@ -131,7 +131,10 @@ def _cache_folder() -> Path:
     beside = _FOLDER / "__pycache__"
     if os.access(beside, os.W_OK) or (not beside.exists() and os.access(_FOLDER, os.W_OK)):
         return beside
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (RuntimeError, KeyError):  # no home directory: the build will fail and say so
+        return beside
     return Path(home) / "esma"
 
 
