@@ -62,8 +62,8 @@ def monkeypatch_module():
         yield patch
 
 
-def test_the_build_is_one_file_and_no_process_of_ours(built):
-    """The build leaves the module (and its lock) and nothing half-written; it was detached."""
+def test_the_build_leaves_the_module_and_its_lock_only(built):
+    """The background build leaves the module (and its lock) and nothing half-written."""
     names = sorted(p.name for p in built.parent.iterdir())
     assert names == sorted([built.name, native._stem(built) + ".lock"])
 
