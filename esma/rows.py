@@ -82,7 +82,9 @@ class StoredConjectures(Sequence):
 
     @classmethod
     def of(cls, conjectures: Iterable[Conjecture]) -> StoredConjectures:
-        """The conjectures, rendered."""
+        """The conjectures, rendered (rendered ones are returned as they are)."""
+        if isinstance(conjectures, StoredConjectures):
+            return conjectures
         return cls(StoredRow.of(c) for c in conjectures)
 
     def __len__(self) -> int:

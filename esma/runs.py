@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from esma.parallel import SerialExecutor
-from esma.rows import StoredConjectures, StoredRow
+from esma.rows import StoredConjectures
 from esma.search import ChunkResult, SearchSpace
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def resume_search(
 
     def store_waiting() -> None:
         nonlocal ran, new, stored_at, written
-        batch = [(r, _rows(r.conjectures)) for r in waiting]
+        batch = [(r, StoredConjectures.of(r.conjectures).rows) for r in waiting]
         waiting.clear()  # stored now or never by this call, whatever a callback raises
         added = store.finish_chunks(run_id, [(r.index, rows) for r, rows in batch])
         stored_at = time.monotonic()
@@ -173,13 +173,6 @@ def resume_search(
         fams = current_families(store, space.constant)
     fams = tuple(f for f in fams if any(m.id in ids for m in f.members))
     return SearchRun(run_id, space.total_chunks, len(done), ran, new, records, fams)
-
-
-def _rows(conjectures: Any) -> tuple[StoredRow, ...]:
-    """A chunk's conjectures as the rows the store writes (a worker's are rendered already)."""
-    if isinstance(conjectures, StoredConjectures):
-        return conjectures.rows
-    return StoredConjectures.of(conjectures).rows
 
 
 def _check_number(space: SearchSpace, store: Any) -> None:

@@ -129,6 +129,18 @@ def value_file_option(help: str):
     )
 
 
+def input_files_argument(metavar: str):
+    """``FILES...``: one or more readable files ('-' for stdin), each opened by
+    :func:`open_input`."""
+    return click.argument(
+        "files",
+        nargs=-1,
+        required=True,
+        metavar=metavar,
+        type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    )
+
+
 def open_input(stack: Any, path: str) -> tuple[str, Any]:
     """(name, text stream) of a file argument ('-': stdin), entered into ``stack``; a file
     that cannot be read is one line naming it."""

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import click
 
-from esma.cli.common import canonical_constant, db_option, open_input, print_json
+from esma.cli.common import (
+    canonical_constant,
+    db_option,
+    input_files_argument,
+    open_input,
+    print_json,
+)
 from esma.errors import EsmaError, StoreError
 
 
@@ -101,13 +107,7 @@ def prove_cmd(ids, all_, constant, db, as_json) -> None:
 
 
 @click.command("check")
-@click.argument(
-    "files",
-    nargs=-1,
-    required=True,
-    metavar="FILE.jsonl...",
-    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-)
+@input_files_argument("FILE.jsonl...")
 def check_cmd(files: tuple[str, ...]) -> None:
     """Re-check every proof certificate in JSONL files, with no database.
 

@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from esma.cli.common import canonical_constant, db_option, open_input, print_json
+from esma.cli.common import (
+    canonical_constant,
+    db_option,
+    input_files_argument,
+    open_input,
+    print_json,
+)
 from esma.errors import InvalidParameter
 from esma.listing import SORT_KEYS
 
@@ -336,13 +342,7 @@ def export_cmd(
 
 
 @click.command("import")
-@click.argument(
-    "files",
-    nargs=-1,
-    required=True,
-    metavar="FILE...",
-    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
-)
+@input_files_argument("FILE...")
 @db_option
 @click.option(
     "--jobs",
