@@ -338,7 +338,12 @@ def distinct_values(
     (6, False)
     """
     from esma.precision import working_precision
+    from esma.valueclasses import proven_transcendental
 
+    # f(c) = r, for a nonconstant f = P/Q and a rational r, makes c a root of P - rQ: a constant
+    # proven transcendental has no rational value to drop, and the test (a Euclid on every
+    # value, half of listing 27,496 left-hand sides of degree 2) is skipped.
+    rational_possible = not proven_transcendental(getattr(constant, "expr", None))
     keep: list[RationalLhs] = []
     seen: set[int] = set()
     # Twice the bits compared, so that each midpoint is far more accurate than the 2**-bits
@@ -356,7 +361,7 @@ def distinct_values(
                 f, y = f.negated(), -y
             num, den = _mid_fraction(y)
             key = _round_scaled(num, den, bits)
-            if key in seen or _looks_rational(num, den, bits):
+            if key in seen or (rational_possible and _looks_rational(num, den, bits)):
                 continue
             seen.add(key)
             keep.append(f)

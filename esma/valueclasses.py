@@ -222,6 +222,17 @@ def _rational(expr: Any) -> Fraction | None:
     return exact_value(_expand_name(expr))
 
 
+def proven_transcendental(expr: Any) -> bool:
+    """True when the constant ``expr`` (an :class:`esma.expr.Expr`) is proven transcendental by
+    the theorems :func:`arithmetic` names; False says nothing. Needs no computer algebra.
+
+    >>> from esma.constants import get_constant
+    >>> proven_transcendental(get_constant("e").expr), proven_transcendental(get_constant("phi").expr)
+    (True, False)
+    """
+    return expr is not None and _transcendental(expr)
+
+
 def _transcendental(expr: Any) -> bool:
     """Sound (never True for an algebraic number), not complete."""
     expr = _expand_name(expr)

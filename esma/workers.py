@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
+from esma.collector import collect_less
+
 __all__ = ["Event", "Pool", "Worker", "WorkerError", "fork_supported"]
 
 #: Seconds :meth:`Pool.close` gives the zygote to exit before it is killed.
@@ -135,6 +137,7 @@ class Pool:
                 for worker in self.workers:
                     worker.conn.close()
                 _become_child()
+                collect_less()  # the zygote and the workers forked from it are esma's own
                 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
                 try:
                     if self._preload is not None:

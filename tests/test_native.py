@@ -96,6 +96,18 @@ def test_a_damaged_module_is_dropped_for_the_jit(tmp_path, monkeypatch):
     assert not path.exists()  # the next build replaces it
 
 
+def test_the_module_is_named_for_the_cpu_it_is_compiled_for(monkeypatch):
+    """A cache shared by machines of different kinds keeps one module per kind of CPU: none
+    loads instructions its CPU lacks."""
+    here = native._host_cpu.__wrapped__()  # Linux: the model and flags; elsewhere None
+    assert here is None or "flags" in here or "Features" in here
+    names = set()
+    for cpu in ("model name: A; flags: sse2 avx2", "model name: A; flags: sse2", None):
+        monkeypatch.setattr(native, "_host_cpu", lambda cpu=cpu: cpu)
+        names.add(native._module_name.__wrapped__())
+    assert len(names) == 3
+
+
 def test_native_loads_without_numba(built):
     code = (
         "import sys, importlib.util as u;"

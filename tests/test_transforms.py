@@ -85,6 +85,43 @@ def test_distinct_values_keeps_all_mobius_of_e():
     assert len(distinct_values(fs, get_constant("e"))) == len(fs)
 
 
+@pytest.mark.parametrize("constant", ["e", "pi", "log(2)"])
+def test_distinct_values_of_a_transcendental_constant_skip_only_an_idle_test(
+    monkeypatch, constant
+):
+    """A constant proven transcendental has no rational values: skipping the test for them
+    keeps exactly the left-hand sides the test keeps."""
+    import esma.transforms as transforms
+    import esma.valueclasses as valueclasses
+    from esma.constants import get_constant
+
+    c = get_constant(constant)
+    called = []
+    checked = transforms._looks_rational
+    monkeypatch.setattr(
+        transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a)
+    )
+    fs = enumerate_lhs(2, 2)
+    fast = distinct_values(fs, c)
+    assert called == []
+    monkeypatch.setattr(valueclasses, "proven_transcendental", lambda expr: False)
+    assert distinct_values(fs, c) == fast
+    assert len(called) == len(fast)
+
+
+def test_distinct_values_of_an_algebraic_constant_still_test_rationality(monkeypatch):
+    import esma.transforms as transforms
+    from esma.constants import get_constant
+
+    called = []
+    checked = transforms._looks_rational
+    monkeypatch.setattr(
+        transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a)
+    )
+    distinct_values(enumerate_lhs(1, 1), get_constant("sqrt(2)"))
+    assert called
+
+
 def test_text_reads_back_as_the_same_function():
     """Every LHS text, read by sympy (a test oracle, on our own text), is the same function."""
     import sympy

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from esma.collector import collect_less
 from esma.errors import EsmaError, InvalidParameter
 
 
@@ -25,6 +26,8 @@ class EsmaGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if args is None:  # esma's own process, not a caller's (click's CliRunner, a script)
+            collect_less()
         try:
             try:
                 super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

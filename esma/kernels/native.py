@@ -7,8 +7,8 @@ module, which imports in a millisecond and needs no numba at run time. It is bui
 background: the first process that needs the kernels runs numba's JIT as before (compiling them,
 the first time, announced) and starts a detached, low-priority build (~8 s of CPU) into a cache
 folder, under a name that carries the SHA-256 of the kernels' sources, numba's and numpy's
-versions and the Python build, so an edited kernel or another numba builds afresh. Every process after it imports
-the module.
+versions, the Python build and the CPU it is compiled for, so an edited kernel, another numba or
+another kind of machine builds afresh. Every process after it imports the module.
 
 Where the module cannot be built (no C compiler, a numba without ``pycc``, a read-only cache) the
 build's error is kept beside it (``.failed``) so that no later process tries again, and the
@@ -86,7 +86,7 @@ def module_path() -> Path:
 @functools.cache
 def _module_name() -> str:
     """``esma_kernels_`` and 16 hex digits of the SHA-256 of what the compiled code depends on:
-    the kernels' sources, numba's and numpy's versions and the Python build."""
+    the kernels' sources, numba's and numpy's versions, the Python build and the CPU."""
     digest = hashlib.sha256()
     for name in SOURCES:
         digest.update((_FOLDER / f"{name}.py").read_bytes())
@@ -96,7 +96,32 @@ def _module_name() -> str:
             version = Path(spec.origin).with_name(version_file)
             digest.update(version.read_bytes() if version.exists() else spec.origin.encode())
     digest.update(sys.version.encode())
+    digest.update((_host_cpu() or "generic").encode())
     return f"esma_kernels_{digest.hexdigest()[:16]}"
+
+
+@functools.cache
+def _host_cpu() -> str | None:
+    """This machine's CPU as Linux describes it (model name and instruction-set flags of its
+    first core), or None elsewhere. Where it is known the module is compiled for this CPU (the
+    screening kernel ran 18 % faster than for a generic x86-64 on an AMD EPYC), and its name carries it, so
+    a cache shared with another kind of machine never loads instructions that CPU lacks; where it
+    is not, the module is compiled for the architecture's generic CPU."""
+    wanted = ("model name", "flags", "Features", "CPU part")  # x86 and ARM spellings
+    found: dict[str, str] = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                if not line.strip():
+                    break  # the end of the first core's block
+                key, _, value = line.partition(":")
+                if key.strip() in wanted:
+                    found[key.strip()] = " ".join(value.split())
+    except OSError:
+        return None
+    if "flags" not in found and "Features" not in found:
+        return None
+    return "; ".join(f"{key}: {found[key]}" for key in wanted if key in found)
 
 
 def built() -> bool | None:
@@ -273,6 +298,8 @@ def _compile(path: Path) -> None:
         cc = CC(name)
         cc.output_dir = folder
         cc.verbose = False
+        if _host_cpu() is not None:
+            cc.target_cpu = "host"  # the module's name says which CPU (see _host_cpu)
         for module, names in EXPORTS.items():
             loaded = importlib.import_module(f"esma.kernels.{module}")
             for export in names:
