@@ -163,12 +163,18 @@ class SearchSpace:
     def lhs(self) -> list[RationalLhs]:
         """The distinct left-hand sides, in deterministic order."""
         from esma.transforms import VALUE_BITS, distinct_values, enumerate_lhs
+        from esma.valueclasses import proven_transcendental
 
         # Values are told apart on a grid of 2^-256 (a number given by its digits: of half the
         # bits its digits pin, so that equal values fall together there too).
         c = self.constant_value
-        bits = VALUE_BITS if self.number is None else max(min(VALUE_BITS, c.data_bits // 2), 8)
-        return distinct_values(enumerate_lhs(self.degree, self.coeff), c, bits)
+        if self.number is not None:
+            bits, transcendental = max(min(VALUE_BITS, c.data_bits // 2), 8), False
+        else:
+            bits, transcendental = VALUE_BITS, proven_transcendental(c.expr)
+        return distinct_values(
+            enumerate_lhs(self.degree, self.coeff), c, bits, transcendental=transcendental
+        )
 
     def value(self, f: RationalLhs) -> LhsValue | DigitsImage:
         """y = f(c) as the screen and approval take it: for a number given by its digits, the

@@ -324,7 +324,11 @@ def lhs_value(constant: str | Constant, lhs: str = "x") -> Constant:
 
 
 def distinct_values(
-    lhs_list: list[RationalLhs], constant: Constant, bits: int = VALUE_BITS
+    lhs_list: list[RationalLhs],
+    constant: Constant,
+    bits: int = VALUE_BITS,
+    *,
+    transcendental: bool = False,
 ) -> list[RationalLhs]:
     """The left-hand sides whose values at ``constant`` are distinct up to sign and irrational.
 
@@ -332,18 +336,18 @@ def distinct_values(
     |y|). Values that are rational (for an algebraic constant such as φ, x² - x = 1) or undefined
     (Q(c) = 0) are dropped. The first function of each value, in list order, is kept.
 
+    ``transcendental=True`` says the constant is proven transcendental
+    (:func:`esma.valueclasses.proven_transcendental`): f(c) = r for a nonconstant f = P/Q and a
+    rational r would make c a root of P - rQ, so no value is rational, and the test for them (a
+    Euclid on every value: half the time of listing the left-hand sides of degree 2) is skipped.
+
     >>> from esma.constants import get_constant
     >>> fs = distinct_values(enumerate_lhs(1, 1), get_constant("phi"))
     >>> len(fs), "1/x" in [f.text for f in fs]       # 1/φ = φ - 1 and 1/(φ + 1) = 2 - φ
     (6, False)
     """
     from esma.precision import working_precision
-    from esma.valueclasses import proven_transcendental
 
-    # f(c) = r, for a nonconstant f = P/Q and a rational r, makes c a root of P - rQ: a constant
-    # proven transcendental has no rational value to drop, and the test (a Euclid on every
-    # value, half of listing 27,496 left-hand sides of degree 2) is skipped.
-    rational_possible = not proven_transcendental(getattr(constant, "expr", None))
     keep: list[RationalLhs] = []
     seen: set[int] = set()
     # Twice the bits compared, so that each midpoint is far more accurate than the 2**-bits
@@ -361,7 +365,7 @@ def distinct_values(
                 f, y = f.negated(), -y
             num, den = _mid_fraction(y)
             key = _round_scaled(num, den, bits)
-            if key in seen or (rational_possible and _looks_rational(num, den, bits)):
+            if key in seen or (not transcendental and _looks_rational(num, den, bits)):
                 continue
             seen.add(key)
             keep.append(f)

@@ -230,7 +230,7 @@ def proven_transcendental(expr: Any) -> bool:
     >>> proven_transcendental(get_constant("e").expr), proven_transcendental(get_constant("phi").expr)
     (True, False)
     """
-    return expr is not None and _transcendental(expr)
+    return _transcendental(expr)
 
 
 def _transcendental(expr: Any) -> bool:

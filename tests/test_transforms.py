@@ -86,40 +86,39 @@ def test_distinct_values_keeps_all_mobius_of_e():
 
 
 @pytest.mark.parametrize("constant", ["e", "pi", "log(2)"])
-def test_distinct_values_of_a_transcendental_constant_skip_only_an_idle_test(
-    monkeypatch, constant
-):
+def test_distinct_values_of_a_transcendental_constant_skip_only_an_idle_test(monkeypatch, constant):
     """A constant proven transcendental has no rational values: skipping the test for them
-    keeps exactly the left-hand sides the test keeps."""
+    keeps exactly the left-hand sides the test keeps, and a search skips it."""
     import esma.transforms as transforms
-    import esma.valueclasses as valueclasses
     from esma.constants import get_constant
+    from esma.search import SearchSpace
+    from esma.valueclasses import proven_transcendental
 
     c = get_constant(constant)
+    assert proven_transcendental(c.expr)
     called = []
     checked = transforms._looks_rational
-    monkeypatch.setattr(
-        transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a)
-    )
+    monkeypatch.setattr(transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a))
     fs = enumerate_lhs(2, 2)
-    fast = distinct_values(fs, c)
+    fast = distinct_values(fs, c, transcendental=True)
     assert called == []
-    monkeypatch.setattr(valueclasses, "proven_transcendental", lambda expr: False)
     assert distinct_values(fs, c) == fast
     assert len(called) == len(fast)
+    called.clear()
+    assert SearchSpace.create(constant, degree=2, coeff=2, periods="1-1").lhs == fast
+    assert called == []
 
 
-def test_distinct_values_of_an_algebraic_constant_still_test_rationality(monkeypatch):
+def test_a_search_of_an_algebraic_constant_still_tests_rationality(monkeypatch):
     import esma.transforms as transforms
-    from esma.constants import get_constant
+    from esma.search import SearchSpace
 
     called = []
     checked = transforms._looks_rational
-    monkeypatch.setattr(
-        transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a)
-    )
-    distinct_values(enumerate_lhs(1, 1), get_constant("sqrt(2)"))
+    monkeypatch.setattr(transforms, "_looks_rational", lambda *a: called.append(a) or checked(*a))
+    lhs = SearchSpace.create("sqrt(2)", degree=2, coeff=1, periods="1-1").lhs
     assert called
+    assert "x**2" not in [f.text for f in lhs]  # sqrt(2)**2 = 2
 
 
 def test_text_reads_back_as_the_same_function():
