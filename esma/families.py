@@ -80,6 +80,7 @@ __all__ = [
     "families",
     "funnel",
     "place",
+    "record_id",
     "value_classes",
 ]
 
@@ -374,11 +375,14 @@ class Funnel:
 
 
 def _fields(record: Any) -> tuple[str, str, str, tuple[int, ...], Any, float, Any]:
-    """(id, constant, lhs, signs, recurrence, rate, closed form) of a Conjecture or of a stored
-    record dict."""
+    """(id, constant, lhs, signs, recurrence, rate, closed form) of a Conjecture, of a stored
+    record dict, or of the row it is stored in (:class:`esma.rows.StoredRow`)."""
     from esma.conjecture import Conjecture
     from esma.recurrence import QuasiPolynomial, Recurrence
+    from esma.rows import StoredRow
 
+    if isinstance(record, StoredRow):
+        record = json.loads(record.record)
     if isinstance(record, Conjecture):
         return (
             record.id,
@@ -530,7 +534,8 @@ def assign(
     Parameters
     ----------
     records : iterable of Conjecture or dict
-        New records (as stored: ``json.loads`` of a JSONL line, or :class:`Conjecture`).
+        New records (as stored: ``json.loads`` of a JSONL line or the
+        :class:`esma.rows.StoredRow` it is stored in, or :class:`Conjecture`).
     existing : iterable of Family
         Families computed before (from :func:`families`, or rebuilt from a store).
     rates : bool
@@ -561,7 +566,7 @@ def assign(
             members.setdefault(m.id, m)
     placed = placed or {}
     for record in records:
-        known = placed.get(_fields_id(record))
+        known = placed.get(record_id(record))
         member, tail = known if known is not None else place(record)
         if member.id in members:
             continue
@@ -601,7 +606,13 @@ def _refreshed(fam: Family, class_of: dict[str, str]) -> Family:
     return fresh if fresh == fam else replace(fresh, simple_cf_rate=None)
 
 
-def _fields_id(record: Any) -> str | None:
+def record_id(record: Any) -> str | None:
+    """The id of a record (Conjecture, stored dict or StoredRow), None when it has none.
+
+    >>> from esma.conjecture import example
+    >>> record_id(example()) == record_id(example().to_dict()) == example().id, record_id({})
+    (True, None)
+    """
     rid = record.get("id") if isinstance(record, dict) else getattr(record, "id", None)
     return rid if isinstance(rid, str) else None
 

@@ -96,9 +96,9 @@ def place_families(
         Opened for writing.
     constants : iterable of str, optional
         Only these constants (canonical text); default every constant with unplaced records.
-    known : mapping of str to dict, optional
-        Stored records the caller has read already (id -> record, exactly as stored): they are
-        not read again.
+    known : mapping of str to dict or StoredRow, optional
+        Stored records the caller has already (id -> record, exactly as stored, or the
+        :class:`esma.rows.StoredRow` it was written from): they are not read again.
     placed : mapping of str to (Member, Tail), optional
         :func:`esma.families.place` of records computed already (by id; a search's workers
         compute them for its records).
@@ -190,7 +190,7 @@ def _assign(
     placed: Mapping[str, tuple] | None = None,
 ) -> tuple[list[Family], list[tuple[str, str]]]:
     """:func:`esma.families.assign`, leaving out (and naming) records that cannot be placed."""
-    from esma.families import assign, place
+    from esma.families import assign, place, record_id
 
     try:
         return assign(new, existing, rates=rates, placed=placed), []
@@ -201,7 +201,7 @@ def _assign(
         try:
             place(record)
         except EsmaError as exc:
-            bad.append((str(record.get("id")), str(exc)))
+            bad.append((str(record_id(record)), str(exc)))
         else:
             good.append(record)
     return assign(good, existing, rates=rates, placed=placed), bad

@@ -205,11 +205,13 @@ def print_conjectures(
                 r["id"], format_signs(r["signs"]), r["formula"], str(r["verified_digits"])
             )
         Console().print(table)
-    else:  # plain text, one record a line (nothing when shown is empty)
-        for r in shown:
-            click.echo(
+    elif shown:  # plain text, one record a line, written at once (a search prints thousands)
+        click.echo(
+            "\n".join(
                 f"{r['id']}  {format_signs(r['signs']):<6}  {r['formula']}  [{r['verified_digits']} digits]"
+                for r in shown
             )
+        )
     if len(shown) < len(records):
         left = len(records) - len(shown)
         more = " more" if shown else ""

@@ -10,14 +10,13 @@ resumes where it stopped. When every chunk is stored, the records are placed in 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from esma.parallel import SerialExecutor
-from esma.rows import StoredConjectures
+from esma.rows import StoredConjectures, StoredRecords, StoredRow
 from esma.search import ChunkResult, SearchSpace
 
 if TYPE_CHECKING:
@@ -49,8 +48,9 @@ class SearchRun:
         Chunks this call ran and stored.
     new : int
         Conjectures new to the database.
-    records : tuple of dict
-        Every conjecture of the run (``to_dict()`` form, as stored), in search order.
+    records : esma.rows.StoredRecords
+        Every conjecture of the run (``to_dict()`` form, as stored), in search order: a
+        sequence of dicts, decoded from the rows written when first read.
     families : tuple of Family
         The families of those records (as stored, with every member of the constant, found by
         this run or not), in :func:`esma.familystore.family_order`.
@@ -61,7 +61,7 @@ class SearchRun:
     resumed: int
     ran: int
     new: int
-    records: tuple[dict, ...]
+    records: StoredRecords
     families: tuple[Family, ...] = ()
 
 
@@ -114,6 +114,7 @@ def resume_search(
     >>> sum(len(f.members) for f in first.families), len(first.families)
     (12, 2)
     """
+    from esma.families import record_id
     from esma.familystore import current_families, place_families
 
     params = space.to_dict()
@@ -131,10 +132,10 @@ def resume_search(
     placements: dict[str, tuple] = {}  # each record's place in its family, from the workers
     waiting: list[ChunkResult] = []  # finished, not stored yet
     stored_at = time.monotonic()
-    # The records as stored, by chunk, read from the rows as they are written: the run's
-    # records when every chunk ran in this call and every record was new (none stored before,
-    # perhaps otherwise); else they are read back once the run is done.
-    written: dict[int, list[dict]] | None = {} if not done else None
+    # The records as stored, by chunk: the rows as they are written, when every chunk ran in
+    # this call and every record was new (none stored before, perhaps otherwise); else they are
+    # read back once the run is done.
+    written: dict[int, tuple[StoredRow, ...]] | None = {} if not done else None
 
     def store_waiting() -> None:
         nonlocal ran, new, stored_at, written
@@ -144,7 +145,7 @@ def resume_search(
         stored_at = time.monotonic()
         for (result, rows), count in zip(batch, added, strict=True):
             if written is not None and count == len(rows):
-                written[result.index] = [json.loads(row.record) for row in rows]
+                written[result.index] = rows
             else:
                 written = None
             ran, new = ran + 1, new + count
@@ -162,11 +163,13 @@ def resume_search(
             store_waiting()
     store.finish_run(run_id)
     if written is not None and len(written) == space.total_chunks:
-        records = tuple(r for index in sorted(written) for r in written[index])
+        records = StoredRecords(r for index in sorted(written) for r in written[index])
     else:
-        records = tuple(store.run_records(run_id))
-    placed = place_families(store, known={r["id"]: r for r in records}, placed=placements)
-    ids = {r["id"] for r in records}
+        records = StoredRecords(store.run_records(run_id))
+    # Rows stay undecoded: the workers placed their records (esma.families takes rows).
+    known = {record_id(r): r for r in records.carried()}
+    ids = set(known)
+    placed = place_families(store, known=known, placed=placements)
     if space.constant in placed.constants:
         fams = [f for f in placed.current if f.constant == space.constant]
     else:  # nothing new to place: read them

@@ -440,19 +440,29 @@ class Store:
                 ).scalars()
             )
             now = _now()
-            counts, links, marks = [], [], []
+            todo = []  # the chunks not finished before, each once
             for index, found in batch:
-                if index in done:
-                    counts.append(0)
-                    continue
-                done.add(index)
-                new = self._insert_conjectures(conn, found, run_id, source=None, now=now)
-                counts.append(len(new))
+                if index not in done:
+                    done.add(index)
+                    todo.append((index, found))
+            # One INSERT for the conjectures of every chunk (a statement costs more than its
+            # rows); a conjecture new to the database counts for the first chunk that has it.
+            new = set(
+                self._insert_conjectures(
+                    conn, [c for _, found in todo for c in found], run_id, source=None, now=now
+                )
+            )
+            counted, links, marks = {}, [], []
+            for index, found in todo:
+                fresh = {c.id for c in found} & new
+                counted[index] = len(fresh)
+                new -= fresh
                 links += (
                     {"conjecture_id": c.id, "run_id": run_id, "chunk_idx": index, "rank": r}
                     for r, c in enumerate(found)
                 )
                 marks.append({"run_id": run_id, "idx": index, "done_at": now})
+            counts = [counted.pop(index, 0) for index, _ in batch]
             if links:
                 conn.execute(self._dialect.insert(conjecture_runs), links)
             if marks:
@@ -589,7 +599,14 @@ class Store:
         stmt = self._dialect.insert(conjectures).returning(conjectures.c.id)
         new = list(conn.execute(stmt, rows).scalars())
         added = set(new)
-        proved = [row for row in rows if row["status"] == "proved" and row["id"] not in added]
+        first: dict[str, dict] = {}  # of a conjecture given twice, the row inserted
+        for row in rows:
+            first.setdefault(row["id"], row)
+        proved = [
+            row
+            for row in rows
+            if row["status"] == "proved" and (row["id"] not in added or first[row["id"]] is not row)
+        ]
         if proved:
             conn.execute(
                 sa.update(conjectures)
@@ -994,9 +1011,11 @@ class Store:
             keys = [fam.key for fam, _ in changed]
             ids = [m.id for fam, _ in changed for m in fam.members]
             m = family_members.c
-            for part in _parts(ids):
+            # A record is a member only of a family of its own constant: with none stored (a
+            # first search of the constant) there is nothing to delete.
+            for part in _parts(ids) if stored else ():
                 conn.execute(sa.delete(family_members).where(m.conjecture_id.in_(part)))
-            for part in _parts(keys):
+            for part in _parts(keys) if stored else ():
                 conn.execute(sa.delete(family_members).where(m.family_key.in_(part)))
                 conn.execute(sa.delete(families_table).where(f.key.in_(part)))
             conn.execute(

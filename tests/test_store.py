@@ -171,6 +171,20 @@ def test_finish_chunk_is_idempotent_and_keeps_search_order(store, db_url, make_c
     assert store.run_records(run) == [c.to_dict() for c in found]
 
 
+def test_chunks_stored_together_count_each_new_conjecture_once(store, db_url, make_conjecture):
+    a, b, c = (make_conjecture(f"x - {k}") for k in (1, 2, 3))
+    proved_b = b.proved({"v": 1, "theorem": "e"})  # the store keeps what callers checked
+    run, _ = store.start_run(PARAMS, total_chunks=4)
+    assert store.finish_chunk(run, 3, [c]) == 1
+    # b twice (conjectured, then proved), c stored before, chunk 0 given twice: one INSERT.
+    counts = store.finish_chunks(run, [(0, [a, b]), (1, [proved_b, c]), (0, [a]), (2, [])])
+    assert counts == [2, 0, 0, 0]
+    assert _table_count(db_url, "conjectures") == 3
+    assert _table_count(db_url, "chunks") == 4
+    assert store.get(b.id).status == "proved"  # what is proved stays proved
+    assert [x.id for x in store.run_conjectures(run)] == [a.id, b.id, c.id]  # where first found
+
+
 def test_finish_chunk_rejects_unknown_runs_and_indices(store, make_conjecture):
     run, _ = store.start_run(PARAMS, total_chunks=2)
     with pytest.raises(InvalidParameter, match="no run"):

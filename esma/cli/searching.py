@@ -221,7 +221,7 @@ def search_cmd(
         limit = 0
     elif limit is None and sys.stdout.isatty():
         limit = TERMINAL_LIMIT
-    print_conjectures(done.records, summary=reporter.summary(), limit=limit, notes=notes)
+    print_conjectures(done.records.briefs(), summary=reporter.summary(), limit=limit, notes=notes)
 
 
 def _family_notes(store: Any, done: Any) -> list[str]:
