@@ -47,8 +47,8 @@ RETRIES = 3
 _CHUNKS_STORED = "; finished chunks are stored"
 
 # Chunks handed to a local pool ahead of the free workers: enough to keep every worker busy,
-# few enough that chunks start (and so finish) roughly in index order and Ctrl-C cancels the
-# rest at once.
+# few enough that the inductions a worker's prover finds reach the others soon (they travel
+# with the next chunk sent) and Ctrl-C cancels the rest at once.
 _AHEAD_PER_JOB = 2
 
 
@@ -257,6 +257,44 @@ def _preload(compiled: bool) -> None:
         warm(float("inf"))
 
 
+class _Stripes:
+    """The tasks still to send, in one contiguous stripe per worker slot, each taken from its
+    start; a worker whose stripe is done takes from the far end of the longest one.
+
+    Neighbouring chunks share tails (their left-hand sides are listed in order): workers that
+    ran neighbours side by side each looked for the same inductions before they could learn
+    them from each other. On the degree-2 search of e two workers in stripes looked for 18 %
+    fewer (3,062 instead of 3,729; one process: 2,541).
+
+    >>> stripes = _Stripes(range(6), 2)
+    >>> [stripes.take(0), stripes.take(1), stripes.take(0), stripes.take(0), stripes.take(0)]
+    [0, 3, 1, 2, 5]
+    """
+
+    def __init__(self, tasks: Iterable[int], slots: int):
+        tasks = list(tasks)
+        bounds = [len(tasks) * i // slots for i in range(slots + 1)]
+        self._stripes = [deque(tasks[bounds[i] : bounds[i + 1]]) for i in range(slots)]
+
+    def __bool__(self) -> bool:
+        return any(self._stripes)
+
+    def take(self, slot: int) -> int:
+        own = self._stripes[slot]
+        if own:
+            return own.popleft()
+        return max(self._stripes, key=len).pop()
+
+    def put_back(self, slot: int, tasks: Iterable[int]) -> None:
+        """Tasks to send again (first) to ``slot``'s stripe."""
+        self._stripes[slot].extendleft(sorted(tasks, reverse=True))
+
+
+def _stripe_starts(total: int, slots: int) -> list[int]:
+    """Where :class:`_Stripes` of ``range(total)`` begin."""
+    return [total * i // slots for i in range(slots)]
+
+
 class ProcessExecutor(_Closing):
     """Runs chunks on ``jobs`` worker processes of this machine; results arrive as they finish.
 
@@ -286,7 +324,7 @@ class ProcessExecutor(_Closing):
         self.retries = check_int("retries", retries, 0)
         self.compiled = bool(compiled)
         self._pool = None
-        self._begun: tuple[str, int] | None = None  # (parameters, chunks sent by begin())
+        self._begun: tuple[str, frozenset[int]] | None = None  # (parameters, chunks sent)
 
     def start(self) -> None:
         """Fork the workers' zygote now, so that it loads while this process prepares the run."""
@@ -309,14 +347,20 @@ class ProcessExecutor(_Closing):
             return
         self.start()
         total = space.total_chunks
-        count = min(total, _AHEAD_PER_JOB * self.jobs)
-        tasks = self._tasks(space, range(count))
         pool = self._pool
         while len(pool.workers) < min(self.jobs, total):
             pool.spawn()
-        for k, args in enumerate(tasks):
-            pool.workers[k % len(pool.workers)].send(k, _local_chunk, (*args, ()))
-        self._begun = (_params_json(space), count)
+        sent = set()
+        # The first chunks of each worker's stripe (as map() will stripe them).
+        for worker, start in zip(
+            pool.workers, _stripe_starts(total, len(pool.workers)), strict=True
+        ):
+            for index in range(start, min(start + _AHEAD_PER_JOB, total)):
+                if index not in sent:
+                    (args,) = self._tasks(space, [index])
+                    worker.send(index, _local_chunk, (*args, ()))
+                    sent.add(index)
+        self._begun = (_params_json(space), frozenset(sent))
 
     def _tasks(self, space: SearchSpace, indices: Iterable[int]) -> list[tuple]:
         params, number = _params_json(space), _number_json(space)
@@ -329,7 +373,7 @@ class ProcessExecutor(_Closing):
         """Run the chunks ``indices`` on the workers; yield results in completion order."""
         indices = sorted(set(indices))
         begun, self._begun = self._begun, None
-        early = 0
+        early: frozenset[int] = frozenset()
         if begun is not None and begun[0] == _params_json(space):
             early = begun[1]
         elif begun is not None:  # begun for another search: its answers must not reach this one
@@ -341,7 +385,7 @@ class ProcessExecutor(_Closing):
         # Task k is chunk k: those sent by begin() are in flight, those not asked are skipped
         # (and the results of any of them in flight are dropped).
         wanted = set(indices)
-        top = max([*indices, early - 1]) + 1
+        top = max([*indices, *early]) + 1
         tasks = self._tasks(space, range(top))
         # What the workers' provers found, passed on to the others with their next chunks.
         found: list[tuple[int, tuple]] = []  # (pid of the finder, its inductions)
@@ -357,7 +401,7 @@ class ProcessExecutor(_Closing):
             label=lambda k: f"chunk {k}",
             note=_CHUNKS_STORED,
             more=learned,
-            skip=lambda k: k not in wanted or k < early,
+            skip=lambda k: k not in wanted or k in early,
         ):
             if result.learned:
                 found.append((pid, result.learned))
@@ -376,9 +420,10 @@ class ProcessExecutor(_Closing):
     ) -> Iterator[tuple[int, Any]]:
         """Run ``task(*arguments[k])`` on the workers; yield ``(k, result)`` in completion order.
 
-        Each worker holds :data:`_AHEAD_PER_JOB` tasks, so it never waits for the next. A task
-        that raises stops the run with its exception; a task whose worker died runs again, at
-        most ``retries`` times, and ``note`` ends the error that stops the run after that.
+        Each worker holds :data:`_AHEAD_PER_JOB` tasks, so it never waits for the next, taken
+        from its own stripe of the tasks (:class:`_Stripes`). A task that raises stops the run
+        with its exception; a task whose worker died runs again, at most ``retries`` times, and
+        ``note`` ends the error that stops the run after that.
         ``more(worker)``, when given, adds arguments as each task is sent (to that worker);
         tasks ``k`` with ``skip(k)`` are not sent (though results of them sent before under
         the key ``k``, by :meth:`begin`, are yielded).
@@ -387,18 +432,27 @@ class ProcessExecutor(_Closing):
             return
         self.start()
         pool = self._pool
-        pending = deque(k for k in range(len(arguments)) if skip is None or not skip(k))
-        deaths: dict[int, int] = {}
         wanted = min(self.jobs, len(arguments))
+        pending = _Stripes(
+            (k for k in range(len(arguments)) if skip is None or not skip(k)), wanted
+        )
+        deaths: dict[int, int] = {}
+        slots: dict[int, int] = {}  # pid -> its stripe; a worker that replaces one takes its
+
+        def slot(worker) -> int:
+            if worker.pid not in slots:
+                held = {slots[w.pid] for w in pool.workers if w.pid in slots}
+                slots[worker.pid] = min(set(range(wanted)) - held, default=0)
+            return slots[worker.pid]
 
         def feed(worker) -> None:
             while pending and worker.alive and len(worker.pending) < _AHEAD_PER_JOB:
-                k = pending.popleft()
+                k = pending.take(slot(worker))
                 try:
                     extra = more(worker) if more is not None else ()
                     worker.send(k, task, (*arguments[k], *extra))
                 except OSError:  # it died; its tasks come back when the death is seen
-                    pending.appendleft(k)
+                    pending.put_back(slot(worker), [k])
                     return
 
         try:
@@ -417,7 +471,7 @@ class ProcessExecutor(_Closing):
                                     f"{label(k)}: worker processes died {deaths[k]} times "
                                     f"while it ran{note}"
                                 )
-                        pending.extendleft(reversed(lost))
+                        pending.put_back(slots.get(event.worker.pid, 0), lost)
                         if pending and len(pool.workers) < wanted:
                             feed(pool.spawn())
                         continue

@@ -1027,13 +1027,24 @@ class Store:
                     {
                         "conjecture_id": member.id,
                         "family_key": fam.key,
-                        "transform": json.dumps([list(r) for r in member.transform]),
+                        "transform": _matrix_json(member.transform),
                     }
                     for fam, _ in changed
                     for member in fam.members
                 ],
             )
             return len(changed)
+
+
+def _matrix_json(m: tuple) -> str:
+    """``json.dumps`` of a 2x2 integer matrix as nested lists, written directly (a search
+    writes one for each of its records' family members).
+
+    >>> _matrix_json(((1, -2), (0, 1))) == json.dumps([[1, -2], [0, 1]])
+    True
+    """
+    (a, b), (c, d) = m
+    return f"[[{a:d}, {b:d}], [{c:d}, {d:d}]]"
 
 
 def _parts(items: list, size: int = 500) -> Iterator[list]:
