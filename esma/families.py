@@ -626,7 +626,7 @@ def _family(key: str, constant: str, tail: Tail, group: list[Member], class_of) 
 
     group = sorted(group, key=lambda m: m.rank)
     rep = group[0]
-    members = tuple(replace(m, transform=transform(tail, rep, m)) for m in group)
+    members = tuple(_with_transform(m, transform(tail, rep, m)) for m in group)
     formula = classical_for(tail)
     return Family(
         key=key,
@@ -640,6 +640,14 @@ def _family(key: str, constant: str, tail: Tail, group: list[Member], class_of) 
         value_class=class_of[rep.value_class],
         convergence_rate=rep.convergence_rate,
     )
+
+
+def _with_transform(member: Member, matrix: Matrix) -> Member:
+    """``replace(member, transform=matrix)``, as a copy of its fields: a search places tens of
+    thousands of members, and ``dataclasses.replace`` re-reads the fields for each."""
+    copy = object.__new__(Member)
+    copy.__dict__.update(member.__dict__, transform=matrix)
+    return copy
 
 
 def _merged_classes(groups: dict[str, list[Member]]) -> dict[str, str]:
