@@ -15,7 +15,8 @@ untimed run first) except in the cold-start row, which gives each side an empty
 the whole process tree (esma and every worker it started), the machine's load average while the
 row ran (other jobs share this machine: compare CPU times and the ratios), and for the largest
 rows the peak memory of the process tree (the sum of its processes' proportional set sizes, so
-pages shared by forked workers count once).
+pages shared by forked workers count once), sampled in the untimed first run: sampling /proc
+five times a second cost the degree-2 search on 2 cores ~1 s of its ~15.
 """
 
 from __future__ import annotations
@@ -228,14 +229,16 @@ def measure(row: Row, trees: dict[str, Path], repeat: int) -> None:
                 "summary": cold[-1]["summary"],
             }
             continue
-        run_once(tree, row.args, row.jobs, None, False)  # numba cache warm, files cached
-        runs = [run_once(tree, row.args, row.jobs, None, row.memory) for _ in range(repeat)]
+        # The first run warms the caches (compiled kernels, files) and gives the peak memory:
+        # sampling /proc five times a second costs CPU the timed runs must not lose.
+        first = run_once(tree, row.args, row.jobs, None, row.memory)
+        runs = [run_once(tree, row.args, row.jobs, None, False) for _ in range(repeat)]
         wall = statistics.median(r["wall"] for r in runs)
         row.results[side] = {
             "text": f"{wall:.2f} s",
             "wall": wall,
             "cpu": statistics.median(r["cpu"] for r in runs),
-            "peak_mb": max(r["peak_mb"] for r in runs),
+            "peak_mb": first["peak_mb"],
             "load": (load[0] + os.getloadavg()[0]) / 2,
             "summary": runs[-1]["summary"],
         }
