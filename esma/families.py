@@ -533,7 +533,7 @@ def assign(
 
     Parameters
     ----------
-    records : iterable of Conjecture or dict
+    records : iterable of Conjecture, dict or StoredRow
         New records (as stored: ``json.loads`` of a JSONL line or the
         :class:`esma.rows.StoredRow` it is stored in, or :class:`Conjecture`).
     existing : iterable of Family

@@ -186,7 +186,7 @@ def arithmetic(constant: str) -> Arithmetic:
         # Not a constant esma computes: a number a search knew only from its digits (its
         # records name it so), of which nothing is proven.
         return Arithmetic("unknown", reason="esma cannot compute it: no theorem applies")
-    if _transcendental(expr):
+    if proven_transcendental(expr):
         return Arithmetic(
             "transcendental",
             reason="Hermite-Lindemann-Weierstrass: e, pi, or exp, log, sin, cos, tan, sinh, "
@@ -224,27 +224,23 @@ def _rational(expr: Any) -> Fraction | None:
 
 def proven_transcendental(expr: Any) -> bool:
     """True when the constant ``expr`` (an :class:`esma.expr.Expr`) is proven transcendental by
-    the theorems :func:`arithmetic` names; False says nothing. Needs no computer algebra.
+    the theorems :func:`arithmetic` names; False says nothing (sound, not complete). Needs no
+    computer algebra.
 
     >>> from esma.constants import get_constant
     >>> proven_transcendental(get_constant("e").expr), proven_transcendental(get_constant("phi").expr)
     (True, False)
     """
-    return _transcendental(expr)
-
-
-def _transcendental(expr: Any) -> bool:
-    """Sound (never True for an algebraic number), not complete."""
     expr = _expand_name(expr)
     op, args = expr.op, expr.args
     if op == "name":
         return args[0] in ("e", "pi")
     if op == "neg":
-        return _transcendental(args[0])
+        return proven_transcendental(args[0])
     if op == "call":
         name, operands = args[0], args[1:]
         if name == "sqrt":
-            return _transcendental(operands[0])
+            return proven_transcendental(operands[0])
         z = _rational(operands[-1]) if len(operands) == 1 else None
         if z is None:
             return False
@@ -252,14 +248,14 @@ def _transcendental(expr: Any) -> bool:
             return z != 0
         return name == "log" and z > 0 and z != 1
     if op == "**":
-        return Fraction(args[1].args[0]) != 0 and _transcendental(args[0])
+        return Fraction(args[1].args[0]) != 0 and proven_transcendental(args[0])
     if op in ("+", "-", "*", "/"):
         left, right = _rational(args[0]), _rational(args[1])
         # t ± q, q·t, t/q, q/t with t transcendental and q rational (nonzero where it multiplies)
         if left is not None and (op in ("+", "-") or left != 0):
-            return _transcendental(args[1])
+            return proven_transcendental(args[1])
         if right is not None and (op in ("+", "-") or right != 0):
-            return _transcendental(args[0])
+            return proven_transcendental(args[0])
     return False
 
 
