@@ -257,6 +257,16 @@ def _preload(compiled: bool) -> None:
         warm(float("inf"))
 
 
+def _stripe_starts(total: int, slots: int) -> list[int]:
+    """Where the stripes of ``total`` tasks begin (:class:`_Stripes`; ``begin`` sends their
+    heads first).
+
+    >>> _stripe_starts(7, 2)
+    [0, 3]
+    """
+    return [total * i // slots for i in range(slots)]
+
+
 class _Stripes:
     """The tasks still to send, in one contiguous stripe per worker slot, each taken from its
     start; a worker whose stripe is done takes from the far end of the longest one.
@@ -273,7 +283,7 @@ class _Stripes:
 
     def __init__(self, tasks: Iterable[int], slots: int):
         tasks = list(tasks)
-        bounds = [len(tasks) * i // slots for i in range(slots + 1)]
+        bounds = [*_stripe_starts(len(tasks), slots), len(tasks)]
         self._stripes = [deque(tasks[bounds[i] : bounds[i + 1]]) for i in range(slots)]
 
     def __bool__(self) -> bool:
@@ -288,11 +298,6 @@ class _Stripes:
     def put_back(self, slot: int, tasks: Iterable[int]) -> None:
         """Tasks to send again (first) to ``slot``'s stripe."""
         self._stripes[slot].extendleft(sorted(tasks, reverse=True))
-
-
-def _stripe_starts(total: int, slots: int) -> list[int]:
-    """Where :class:`_Stripes` of ``range(total)`` begin."""
-    return [total * i // slots for i in range(slots)]
 
 
 class ProcessExecutor(_Closing):

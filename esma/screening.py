@@ -44,6 +44,7 @@ __all__ = [
     "UNDECIDED",
     "ScreenOutcome",
     "ScreenStatus",
+    "call_screen_block",
     "screen_mobius_block",
     "screen_values_block",
     "screening_cf",
@@ -187,14 +188,38 @@ def _run(
             maps, rows, [len(r) for r in rows], cfs, lens, depth, bound, p, MAX_LIMIT
         )
         return _outcomes(status, complexity, terms)
-    import numpy as np
-
     from esma.kernels.native import kernels
 
-    screen_block = kernels().screen_block
-    sign_rows, sign_lens = _padded(rows)
+    status, complexity, terms = call_screen_block(
+        kernels().screen_block, maps, rows, cfs, depth, bound, p
+    )
+    return _outcomes(status.tolist(), complexity.tolist(), terms)
+
+
+def call_screen_block(
+    screen_block: Any,
+    maps: Sequence[Sequence[int]],
+    signs: Sequence[Sequence[int]],
+    cfs: Sequence[Sequence[int]],
+    depth: int,
+    bound: int,
+    p: int,
+) -> tuple:
+    """``screen_block`` (the compiled kernel: JIT or native) on lists, as int64 arrays: maps
+    ``(p, q, r, s)``, sign periods and continued fractions, the last two padded to rows.
+
+    >>> from esma.kernels.native import kernels
+    >>> e_cf = [2, 1, 2, 1, 1, 4, 1, 1, 6, 1, 1, 8, 1, 1, 10, 1, 1, 12, 1, 1, 14]
+    >>> status, L, terms = call_screen_block(kernels().screen_block, [[1, -1, 0, 1]], [[-1, 1]],
+    ...                                      [e_cf], 12, 4, 101)
+    >>> status.tolist(), L.tolist(), terms[0, :6].tolist()   # e - 1 = 2 - 1/(3 + 1/(2 - …))
+    ([1], [4], [2, 3, 2, 5, 2, 7])
+    """
+    import numpy as np
+
+    sign_rows, sign_lens = _padded(signs)
     cf_rows, cf_lens = _padded(cfs)
-    status, complexity, terms = screen_block(
+    return screen_block(
         np.array(maps, dtype=np.int64).reshape(len(maps), 4),
         sign_rows,
         sign_lens,
@@ -205,7 +230,6 @@ def _run(
         p,
         MAX_LIMIT,
     )
-    return _outcomes(status.tolist(), complexity.tolist(), terms)
 
 
 def screening_cf(value: Any, depth: int, *, bits: int | None = None) -> tuple[int, ...]:

@@ -446,11 +446,15 @@ class Store:
                     done.add(index)
                     todo.append((index, found))
             # One INSERT for the conjectures of every chunk (a statement costs more than its
-            # rows); a conjecture new to the database counts for the first chunk that has it.
+            # rows), each once, a proved copy over a conjectured one (what is proved stays
+            # proved); a conjecture new to the database counts for the first chunk that has it.
+            rows: dict[str, StoredRow] = {}
+            for _, found in todo:
+                for row in found:
+                    if row.id not in rows or row.status == "proved":
+                        rows[row.id] = row
             new = set(
-                self._insert_conjectures(
-                    conn, [c for _, found in todo for c in found], run_id, source=None, now=now
-                )
+                self._insert_conjectures(conn, list(rows.values()), run_id, source=None, now=now)
             )
             counted, links, marks = {}, [], []
             for index, found in todo:
@@ -588,7 +592,7 @@ class Store:
         source: str | None,
         now: datetime,
     ) -> list[str]:
-        """Insert the conjectures not yet present; the ids of those that were new.
+        """Insert the conjectures (each id once) not yet present; the ids of those that were new.
 
         A record already stored as conjectured that arrives proved gains its certificate: what
         is proved stays proved (the callers check certificates before they store them).
@@ -599,14 +603,7 @@ class Store:
         stmt = self._dialect.insert(conjectures).returning(conjectures.c.id)
         new = list(conn.execute(stmt, rows).scalars())
         added = set(new)
-        first: dict[str, dict] = {}  # of a conjecture given twice, the row inserted
-        for row in rows:
-            first.setdefault(row["id"], row)
-        proved = [
-            row
-            for row in rows
-            if row["status"] == "proved" and (row["id"] not in added or first[row["id"]] is not row)
-        ]
+        proved = [row for row in rows if row["status"] == "proved" and row["id"] not in added]
         if proved:
             conn.execute(
                 sa.update(conjectures)

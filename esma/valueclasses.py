@@ -228,8 +228,8 @@ def proven_transcendental(expr: Any) -> bool:
     computer algebra.
 
     >>> from esma.constants import get_constant
-    >>> proven_transcendental(get_constant("e").expr), proven_transcendental(get_constant("phi").expr)
-    (True, False)
+    >>> [proven_transcendental(get_constant(c).expr) for c in ("e", "log(3)", "phi")]
+    [True, True, False]
     """
     expr = _expand_name(expr)
     op, args = expr.op, expr.args

@@ -27,7 +27,7 @@ from esma.kernels.plain import (
     screen_block_py,
 )
 from esma.massey import PRIMES
-from esma.screening import _padded, screening_cf
+from esma.screening import call_screen_block, screening_cf
 
 pytestmark = pytest.mark.skipif(
     not native._wanted(), reason="ESMA_NATIVE=0 or NUMBA_DISABLE_JIT=1 asks for no native module"
@@ -184,18 +184,8 @@ def test_screen_block_equals_its_twin(module, constant, seed):
     signs = [tuple(rng.choice((1, -1)) for _ in range(rng.randint(1, 4))) for _ in range(6)]
     depth, bound = 60, 14
     cfs = [screening_cf(get_constant(constant), depth)] * len(maps)
-    sign_rows, sign_lens = _padded(signs)
-    cf_rows, cf_lens = _padded(cfs)
-    status, complexity, terms = module.screen_block(
-        np.array(maps, np.int64).reshape(len(maps), 4),
-        sign_rows,
-        sign_lens,
-        cf_rows,
-        cf_lens,
-        depth,
-        bound,
-        PRIMES[0],
-        MAX_LIMIT,
+    status, complexity, terms = call_screen_block(
+        module.screen_block, maps, signs, cfs, depth, bound, PRIMES[0]
     )
     twin = screen_block_py(
         maps, signs, [len(s) for s in signs], cfs, [len(c) for c in cfs], depth, bound,

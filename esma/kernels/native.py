@@ -104,9 +104,9 @@ def _module_name() -> str:
 def _host_cpu() -> str | None:
     """This machine's CPU as Linux describes it (model name and instruction-set flags of its
     first core), or None elsewhere. Where it is known the module is compiled for this CPU (the
-    screening kernel ran 18 % faster than for a generic x86-64 on an AMD EPYC), and its name carries it, so
-    a cache shared with another kind of machine never loads instructions that CPU lacks; where it
-    is not, the module is compiled for the architecture's generic CPU."""
+    screening kernel ran 18 % faster than for a generic x86-64 on an AMD EPYC) and its name
+    carries it, so a cache shared with another kind of machine never loads instructions that
+    CPU lacks; where it is not, the module is compiled for the architecture's generic CPU."""
     wanted = ("model name", "flags", "Features", "CPU part")  # x86 and ARM spellings
     found: dict[str, str] = {}
     try:
@@ -185,7 +185,7 @@ def _native() -> ModuleType | None:
     try:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-    except (ImportError, OSError):  # a damaged file: the JIT serves, and the next build replaces it
+    except (ImportError, OSError):  # damaged: the JIT serves, and the next build replaces it
         with contextlib.suppress(OSError):
             path.unlink()
         return None

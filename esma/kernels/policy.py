@@ -3,8 +3,9 @@
 Loading the compiled kernels costs a process a millisecond once their native module is built
 (:mod:`esma.kernels.native`; ~0.06 s more if numpy is not imported yet), but a few tenths of a
 second of CPU through numba's JIT before that: more than a small job spends in the plain twins
-(:mod:`esma.kernels.plain`), which give the same results. The wrappers (:mod:`esma.screening`, :mod:`esma.massey`, :mod:`esma.verify`) ask
-:func:`compiled` which to run; a job that knows its whole size (a search) asks :func:`warm` once.
+(:mod:`esma.kernels.plain`), which give the same results. The wrappers (:mod:`esma.screening`,
+:mod:`esma.massey`, :mod:`esma.verify`) ask :func:`compiled` which to run; a job that knows its
+whole size (a search) asks :func:`warm` once.
 
 >>> compiled(10.0)           # ten seconds of plain-Python work: worth loading the kernels
 True
